@@ -1,0 +1,18 @@
+import {Command} from '@oclif/core'
+import {UserFacingError, errorMessage} from '../core/errors.ts'
+import {ExitCode} from './exit-codes.ts'
+
+/**
+ * Base for every nexus command: maps our errors to oclif errors with the right exit code, so
+ * commands stay thin (parse flags, call one engine function) and never call process.exit.
+ */
+export abstract class NexusCommand extends Command {
+  protected override async catch(err: Error & {exitCode?: number}): Promise<any> {
+    if (err instanceof UserFacingError) {
+      this.error(err.userText, {exit: err.exitCode})
+    }
+    // oclif's own errors (parse errors, this.error) carry their exit code already.
+    if ((err as any).oclif) return super.catch(err)
+    this.error(`Internal error: ${errorMessage(err)}`, {exit: ExitCode.INTERNAL})
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The static command table. oclif's runtime discovery (globbing src/commands) cannot work inside a
+ * `bun build --compile` binary, so bin/run.ts hands this table to oclif's `explicit` strategy.
+ * Keys are command ids (topics joined with ':'); add every new command here.
+ */
+import ArtifactGet from './artifact/get.ts'
+import ArtifactPut from './artifact/put.ts'
+import Login from './login.ts'
+import Offline from './offline.ts'
+import Online from './online.ts'
+import Service from './service/index.ts'
+import ServiceInstall from './service/install.ts'
+import Sweep from './sweep.ts'
+import Sync from './sync.ts'
+
+export const COMMANDS = {
+  login: Login,
+  sync: Sync,
+  'artifact:put': ArtifactPut,
+  'artifact:get': ArtifactGet,
+  sweep: Sweep,
+  offline: Offline,
+  online: Online,
+  service: Service,
+  'service:install': ServiceInstall,
+}
