@@ -15,7 +15,7 @@
  *   user's ./.env (which could override WANDB_* variables) and ./bunfig.toml.
  */
 import {createHash} from 'node:crypto'
-import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {adhocSignMachO} from './macho-sign.ts'
 
@@ -72,8 +72,9 @@ async function main(): Promise<void> {
   mkdirSync(dist, {recursive: true})
   // Sequential: two cores, and each compile is itself parallel.
   for (const t of targets) await compile(t)
-  if (!hostOnly) {
-    const lines = TARGETS.map((t) => {
+  {
+    // Always rewritten, so a --host rebuild never leaves a stale checksum behind.
+    const lines = TARGETS.filter((t) => existsSync(join(dist, t.out))).map((t) => {
       const sum = createHash('sha256').update(readFileSync(join(dist, t.out))).digest('hex')
       return `${sum}  ${t.out}`
     })

@@ -8,10 +8,21 @@
  * Files run in two worker processes (--parallel=2, the machine has two cores); tests that start the
  * real SDK, the Go core or our binary are slow, so the per-test timeout is generous (bunfig.toml).
  */
-const extra = process.argv.slice(2)
+const extra = process.argv.slice(2).filter((a) => a !== '--no-build')
+const root = `${import.meta.dir}/..`
+
+// The suite smoke-tests dist/ (the compiled binaries), so build them first.
+if (!process.argv.includes('--no-build')) {
+  const build = Bun.spawn([process.execPath, 'scripts/build.ts'], {cwd: root, stdout: 'inherit', stderr: 'inherit'})
+  if ((await build.exited) !== 0) {
+    console.log('0 passed, 1 failed')
+    process.exit(1)
+  }
+}
+
 const args = ['test', '--parallel=2', ...(extra.length > 0 ? extra : ['test/'])]
 const proc = Bun.spawn([process.execPath, ...args], {
-  cwd: `${import.meta.dir}/..`,
+  cwd: root,
   stdout: 'pipe',
   stderr: 'pipe',
   env: {...process.env, FORCE_COLOR: '0'},

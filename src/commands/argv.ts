@@ -26,7 +26,7 @@ export function routeArgv(args: string[], execPath: string): Routed {
   const flagName = first.split('=')[0]
   if (self === 'wandb-core') {
     if (first === 'leet') return {kind: 'error', message: 'nexus: `wandb-core leet` (the terminal UI) is not provided by nexus.'}
-    if (first === 'service' || first === '--help' || first === '-h') return {kind: 'run', argv: args}
+    if (first === 'service') return {kind: 'run', argv: args}
     return {kind: 'run', argv: ['service', ...args]}
   }
   if (SERVICE_FLAGS.has(flagName)) return {kind: 'run', argv: ['service', ...args]}
