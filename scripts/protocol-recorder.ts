@@ -63,11 +63,11 @@ const server = createServer((sdk: Socket) => {
   const up = createConnection(target)
   const fromSdk = frames((b) => log('sdk', id, ServerRequest.toJson(ServerRequest.fromBinary(b), {useProtoFieldName: true})))
   const fromCore = frames((b) => log('core', id, ServerResponse.toJson(ServerResponse.fromBinary(b), {useProtoFieldName: true})))
-  sdk.on('data', (c) => {
+  sdk.on("data", (c: Buffer) => {
     fromSdk(c)
     up.write(c)
   })
-  up.on('data', (c) => {
+  up.on("data", (c: Buffer) => {
     fromCore(c)
     sdk.write(c)
   })

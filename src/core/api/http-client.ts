@@ -1,0 +1,155 @@
+import ky, {HTTPError, TimeoutError as KyTimeoutError, type Options} from 'ky'
+import {HttpError, NetworkError, TimeoutError, WandbError, redactUrl} from '../errors.ts'
+import type {Logger} from '../observability/index.ts'
+import {NEXUS_VERSION} from '../version.ts'
+import type {NetworkPeeker} from './network-peeker.ts'
+import {backoffMs, type RetryPolicy} from './retry-policy.ts'
+
+/** Bun's fetch reports connection failures as TypeError with one of these codes; ky does not know them. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ConnectionRefused', 'ConnectionClosed', 'FailedToOpenSocket'])
+
+type RetryMethods = NonNullable<Exclude<Options['retry'], number | undefined>['methods']>
+const ALL_METHODS: RetryMethods = ['get', 'put', 'post', 'head', 'delete', 'options', 'trace', 'patch']
+
+export interface HttpClientOptions {
+  /** The W&B server; credentials are only ever sent to URLs under it. */
+  baseUrl: string
+  /** Value of the Authorization header, or undefined for none. Called per attempt. */
+  authorization?: () => Promise<string | undefined> | string | undefined
+  /** Headers added to every request (setting x_extra_http_headers); never override ones already set. */
+  extraHeaders?: Record<string, string>
+  logger: Logger
+  peeker?: NetworkPeeker
+  /** For tests: replaces globalThis.fetch. */
+  fetch?: typeof fetch
+}
+
+export interface SendOptions {
+  method: 'GET' | 'POST' | 'PUT' | 'HEAD' | 'DELETE'
+  url: string
+  policy: RetryPolicy
+  headers?: Record<string, string>
+  body?: BodyInit
+  json?: unknown
+  signal?: AbortSignal
+  /** Send credentials (only honoured for URLs under the base URL). Default true. */
+  auth?: boolean
+  /** Statuses the caller handles itself instead of an HttpError (e.g. 404 meaning "absent"). */
+  acceptStatus?: (status: number) => boolean
+}
+
+/**
+ * The one HTTP stack of nexus (on ky): default headers, credentials limited to the base URL,
+ * retries with Go core's backoff and the server's Retry-After, per-attempt timeouts, a peeker for
+ * failed responses, and errors classified as HttpError / NetworkError / TimeoutError.
+ * Safe to use concurrently. Aborting `signal` stops waits and requests at once.
+ */
+export class HttpClient {
+  readonly baseUrl: URL
+  readonly #opts: HttpClientOptions
+
+  constructor(opts: HttpClientOptions) {
+    this.baseUrl = new URL(opts.baseUrl.replace(/\/+$/, '') + '/')
+    this.#opts = opts
+  }
+
+  /** True if `url` shares scheme, host:port and path prefix with the base URL. */
+  isUnderBase(url: string): boolean {
+    try {
+      const u = new URL(url)
+      return u.protocol === this.baseUrl.protocol && u.host === this.baseUrl.host && u.pathname.startsWith(this.baseUrl.pathname)
+    } catch {
+      return false
+    }
+  }
+
+  /** Resolves `path` (e.g. "graphql") against the base URL, keeping any path prefix. */
+  url(path: string): string {
+    return new URL(path.replace(/^\/+/, ''), this.baseUrl).toString()
+  }
+
+  /** Sends a request, retrying as `policy` says; resolves with a 2xx (or accepted) response. */
+  async send(o: SendOptions): Promise<Response> {
+    const {policy, logger} = {policy: o.policy, logger: this.#opts.logger}
+    const retryable = retryableStatuses(policy)
+    const headers: Record<string, string> = {'user-agent': `wandb-core nexus/${NEXUS_VERSION}`, ...o.headers}
+    for (const [k, v] of Object.entries(this.#opts.extraHeaders ?? {})) {
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === k.toLowerCase())) headers[k] = v
+    }
+    const withAuth = (o.auth ?? true) && this.isUnderBase(o.url)
+    const peeker = this.#opts.peeker
+    try {
+      return await ky(o.url, {
+        method: o.method,
+        headers,
+        body: o.body,
+        json: o.json,
+        signal: o.signal,
+        timeout: policy.timeoutMs,
+        fetch: this.#opts.fetch,
+        throwHttpErrors: (status) => !(o.acceptStatus?.(status) ?? false),
+        retry: {
+          limit: policy.maxRetries,
+          methods: ALL_METHODS,
+          statusCodes: retryable,
+          afterStatusCodes: retryable,
+          maxRetryAfter: Number.POSITIVE_INFINITY,
+          delay: (attempt) => backoffMs(policy, attempt - 1),
+          retryOnTimeout: true,
+          shouldRetry: ({error}) => {
+            if (error instanceof HTTPError || error instanceof KyTimeoutError) return undefined
+            return isNetworkFailure(error) ? true : undefined
+          },
+        },
+        hooks: {
+          beforeRequest: [
+            async ({request}) => {
+              if (!withAuth || !this.#opts.authorization) return
+              const value = await this.#opts.authorization()
+              if (value) request.headers.set('authorization', value)
+            },
+          ],
+          beforeRetry: [
+            ({error, retryCount}) => {
+              logger.debug('http: retrying', {url: redactUrl(o.url), attempt: retryCount, error: String(error)})
+            },
+          ],
+          afterResponse: [
+            async ({response}) => {
+              if (response.status >= 400 && peeker) {
+                const text = await response.clone().text().catch(() => '')
+                peeker.record(response.status, text)
+              }
+            },
+          ],
+        },
+      })
+    } catch (err) {
+      throw await classify(err, o)
+    }
+  }
+}
+
+function retryableStatuses(policy: RetryPolicy): number[] {
+  const out: number[] = []
+  for (let s = 400; s < 600; s++) if (policy.retryStatus(s)) out.push(s)
+  return out
+}
+
+function isNetworkFailure(err: unknown): boolean {
+  const code = (err as {code?: string})?.code
+  if (code && NETWORK_CODES.has(code)) return true
+  return err instanceof TypeError && /unable to connect|socket|network|fetch failed|connection/i.test(err.message)
+}
+
+async function classify(err: unknown, o: SendOptions): Promise<Error> {
+  if (err instanceof HTTPError) {
+    const data = (err as {data?: unknown}).data
+    const body = typeof data === 'string' ? data : data !== undefined ? JSON.stringify(data) : await err.response.text().catch(() => '')
+    return new HttpError(err.response.status, o.url, body, {cause: err})
+  }
+  if (err instanceof KyTimeoutError) return new TimeoutError(`http: ${o.method} ${redactUrl(o.url)} timed out`, {cause: err})
+  if (o.signal?.aborted) return o.signal.reason instanceof Error ? o.signal.reason : new WandbError('http: aborted', {cause: err})
+  if (isNetworkFailure(err)) return new NetworkError(`http: ${o.method} ${redactUrl(o.url)} failed: ${(err as Error).message}`, {cause: err})
+  return err instanceof Error ? err : new WandbError(String(err))
+}

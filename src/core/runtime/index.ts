@@ -1,0 +1,5 @@
+/** Concurrency primitives with no W&B knowledge. */
+export {Channel} from './channel.ts'
+export {Deferred} from './deferred.ts'
+export {systemClock} from './clock.ts'
+export type {Clock} from './clock.ts'
