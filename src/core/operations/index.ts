@@ -1,0 +1,2 @@
+/** Progress reporting of long operations (the SDK's "uploading…" display). */
+export {Operation, Operations} from './operations.ts'

@@ -1,0 +1,12 @@
+/** The socket front door of the service: framing, connections, dispatch, lifetime. */
+export {Connection} from './connection.ts'
+export {encodeFrame, FrameDecoder, FRAME_HEADER_SIZE, FRAME_MAGIC} from './framing.ts'
+export {Listeners, writePortFile} from './listeners.ts'
+export {errorResponse, resultOf, resultResponse} from './requests/index.ts'
+export {CapturingResponder, SocketResponder} from './responder.ts'
+export type {Responder} from './responder.ts'
+export type {RunStream, StreamFactory} from './run-stream.ts'
+export {ServiceServer} from './server.ts'
+export type {ServiceServerOptions} from './server.ts'
+export type {ApiSessions, ServiceContext, SyncSessions} from './service-context.ts'
+export {StreamRegistry} from './stream-registry.ts'
