@@ -1,0 +1,217 @@
+/**
+ * The service's front door with a fake stream: port file, framing on a real unix socket, request
+ * ids on every answer, routing, cancellation, malformed frames, teardown.
+ */
+import {afterEach, beforeEach, describe, expect, test} from 'bun:test'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {createConnection, type Socket} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {nullLogger} from '../../../src/core/observability/index.ts'
+import {Record, ServerRequest, ServerResponse, Settings} from '../../../src/core/proto.ts'
+import {
+  encodeFrame, FrameDecoder, ServiceServer, type ApiSessions, type Responder, type RunStream, type SyncSessions,
+} from '../../../src/core/server/index.ts'
+
+class FakeStream implements RunStream {
+  readonly records: Record[] = []
+  closed = false
+  finishedWith: number | undefined
+  constructor(readonly id: string, readonly settings: Settings) {}
+  async handle(record: Record, responder?: Responder) {
+    this.records.push(record)
+    if (record.record_type.oneofKind === 'request' && record.record_type.request.request_type.oneofKind === 'keepalive') {
+      // never answered: lets tests observe cancellation
+      return
+    }
+    responder?.respond(ServerResponse.create({server_response_type: {oneofKind: 'result_communicate', result_communicate: {result_type: {oneofKind: 'response', response: {response_type: {oneofKind: undefined}}}}}}))
+  }
+  async close() {
+    this.closed = true
+  }
+  async finishAndClose(code: number) {
+    this.finishedWith = code
+    this.closed = true
+  }
+}
+
+const unsupportedApi: ApiSessions = {
+  init: () => ({api_id: 'api-1', error_message: ''}),
+  handle: async () => ({response: {oneofKind: 'api_error_response', api_error_response: {message: 'no', http_status: 0}}}),
+  cleanup: () => {},
+  authenticate: async () => ({default_entity: 'e', error_status: '', _info: undefined}),
+}
+const noSync: SyncSessions = {
+  init: () => ({id: 'sync-0'}),
+  sync: async () => ({messages: []}),
+  status: () => ({stats: [], new_messages: []}),
+}
+
+let dir: string
+let server: ServiceServer
+let streams: Map<string, FakeStream>
+let sockets: Socket[] = []
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'svc-'))
+  streams = new Map()
+  server = await ServiceServer.start({
+    portFilename: join(dir, 'port.txt'), parentPid: 0, detached: false, idleTimeoutMs: 0, listenOnLocalhost: true,
+    logger: nullLogger, api: unsupportedApi, sync: noSync,
+    createStream: (settings, id) => {
+      const s = new FakeStream(id, settings)
+      streams.set(id, s)
+      return s
+    },
+  })
+})
+
+afterEach(async () => {
+  for (const s of sockets) s.destroy()
+  sockets = []
+  await server.teardown(0)
+  rmSync(dir, {recursive: true, force: true})
+})
+
+/** A client speaking the framed protocol. */
+async function connect(path?: string) {
+  const sock = createConnection(path ?? server.addresses.unixPath!)
+  sockets.push(sock)
+  await new Promise((r) => sock.once('connect', r))
+  const decoder = new FrameDecoder()
+  const inbox: ServerResponse[] = []
+  let wake: (() => void) | undefined
+  sock.on('data', (c: Buffer) => {
+    for (const f of decoder.push(c)) inbox.push(ServerResponse.fromBinary(f))
+    wake?.()
+  })
+  const closed = new Promise<void>((r) => sock.once('close', () => r()))
+  return {
+    send: (req: Partial<ServerRequest>) => sock.write(encodeFrame(ServerRequest.toBinary(ServerRequest.create(req)))),
+    raw: (bytes: Uint8Array) => sock.write(bytes),
+    async next(): Promise<ServerResponse> {
+      while (inbox.length === 0) await new Promise<void>((r) => (wake = r))
+      return inbox.shift()!
+    },
+    inbox,
+    closed,
+  }
+}
+
+const init = (id: string, requestId: string): Partial<ServerRequest> => ({
+  request_id: requestId,
+  server_request_type: {oneofKind: 'inform_init', inform_init: {settings: Settings.create({run_id: {value: id}}), _info: {stream_id: id, _tracelog_id: ''}}},
+})
+const record = (id: string, requestId: string, rec: Partial<Record>): Partial<ServerRequest> => ({
+  request_id: requestId,
+  server_request_type: {oneofKind: 'record_publish', record_publish: Record.create({...rec, _info: {stream_id: id, _tracelog_id: ''}})},
+})
+
+describe('service server', () => {
+  test('writes the port file atomically with unix=, sock= and a final EOF without newline', () => {
+    const text = readFileSync(join(dir, 'port.txt'), 'utf8')
+    expect(text).toBe(`unix=${server.addresses.unixPath}\nsock=${server.addresses.tcpPort}\nEOF`)
+  })
+
+  test('inform_init creates a stream and answers with the request id and no payload', async () => {
+    const c = await connect()
+    c.send(init('run1', 'req-a'))
+    const r = await c.next()
+    expect(r.request_id).toBe('req-a')
+    expect(r.server_response_type.oneofKind).toBeUndefined()
+    expect(streams.get('run1')?.settings.run_id?.value).toBe('run1')
+  })
+
+  test('a second inform_init for a live run is refused', async () => {
+    const c = await connect()
+    c.send(init('run1', 'a'))
+    await c.next()
+    c.send(init('run1', 'b'))
+    const r = await c.next()
+    expect(r.request_id).toBe('b')
+    expect(r.server_response_type.oneofKind).toBe('error_response')
+  })
+
+  test('records reach their stream from any connection, answers go to the sender', async () => {
+    const c1 = await connect()
+    const c2 = await connect()
+    c1.send(init('run1', 'a'))
+    await c1.next()
+    c2.send(record('run1', 'q1', {record_type: {oneofKind: 'request', request: {request_type: {oneofKind: 'status', status: {}}}}}))
+    const r = await c2.next()
+    expect(r.request_id).toBe('q1')
+    expect(streams.get('run1')!.records).toHaveLength(1)
+    expect(c1.inbox).toHaveLength(0)
+  })
+
+  test('the TCP listener speaks the same protocol', async () => {
+    const sock = createConnection({host: '127.0.0.1', port: server.addresses.tcpPort!})
+    sockets.push(sock)
+    await new Promise((r) => sock.once('connect', r))
+    const decoder = new FrameDecoder()
+    const got = new Promise<ServerResponse>((r) => sock.on('data', (c: Buffer) => r(ServerResponse.fromBinary(decoder.push(c)[0]))))
+    sock.write(encodeFrame(ServerRequest.toBinary(ServerRequest.create(init('tcp-run', 'x')))))
+    expect((await got).request_id).toBe('x')
+  })
+
+  test('a record for an unknown run is answered with an error instead of silence', async () => {
+    const c = await connect()
+    c.send(record('nope', 'q', {record_type: {oneofKind: 'exit', exit: {exit_code: 0, runtime: 0, not_complete: false}}}))
+    const r = await c.next()
+    expect(r.request_id).toBe('q')
+    expect(r.server_response_type.oneofKind).toBe('error_response')
+  })
+
+  test('a malformed frame closes that connection only; the service keeps serving', async () => {
+    const bad = await connect()
+    bad.raw(Uint8Array.of(0x00, 1, 0, 0, 0, 9))
+    await bad.closed
+    const good = await connect()
+    good.send(init('run2', 'ok'))
+    expect((await good.next()).request_id).toBe('ok')
+  })
+
+  test('a frame that is not a ServerRequest closes the connection', async () => {
+    const bad = await connect()
+    bad.raw(encodeFrame(Uint8Array.of(0xff, 0xff, 0xff)))
+    await bad.closed
+    const good = await connect()
+    good.send(init('run3', 'ok'))
+    expect((await good.next()).request_id).toBe('ok')
+  })
+
+  test('inform_finish closes the stream; inform_attach answers with its settings', async () => {
+    const c = await connect()
+    c.send(init('run1', 'a'))
+    await c.next()
+    c.send({request_id: 'att', server_request_type: {oneofKind: 'inform_attach', inform_attach: {_info: {stream_id: 'run1', _tracelog_id: ''}}}})
+    const att = await c.next()
+    expect(att.server_response_type.oneofKind).toBe('inform_attach_response')
+    c.send({server_request_type: {oneofKind: 'inform_finish', inform_finish: {_info: {stream_id: 'run1', _tracelog_id: ''}}}})
+    c.send({request_id: 'att2', server_request_type: {oneofKind: 'inform_attach', inform_attach: {_info: {stream_id: 'run1', _tracelog_id: ''}}}})
+    const att2 = await c.next()
+    expect(att2.server_response_type.oneofKind).toBe('error_response')
+    expect(streams.get('run1')!.closed).toBe(true)
+  })
+
+  test('teardown finishes every open run with the exit code and resolves exit code 0', async () => {
+    const c = await connect()
+    c.send(init('r1', 'a'))
+    c.send(init('r2', 'b'))
+    await c.next()
+    await c.next()
+    c.send({server_request_type: {oneofKind: 'inform_teardown', inform_teardown: {exit_code: 3}}})
+    expect(await server.exitCode).toBe(0)
+    expect(streams.get('r1')!.finishedWith).toBe(3)
+    expect(streams.get('r2')!.finishedWith).toBe(3)
+  })
+
+  test('cancelling an unknown or answered id is harmless; unsupported requests get an error', async () => {
+    const c = await connect()
+    c.send({server_request_type: {oneofKind: 'cancel', cancel: {request_id: 'never-seen'}}})
+    c.send({request_id: 'sw', server_request_type: {oneofKind: 'sweep_scheduler_stop', sweep_scheduler_stop: {session_id: 'x'}}})
+    const r = await c.next()
+    expect(r.request_id).toBe('sw')
+    expect(r.server_response_type.oneofKind).toBe('error_response')
+  })
+})
