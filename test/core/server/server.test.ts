@@ -10,7 +10,7 @@ import {join} from 'node:path'
 import {nullLogger} from '../../../src/core/observability/index.ts'
 import {Record, ServerRequest, ServerResponse, Settings} from '../../../src/core/proto.ts'
 import {
-  encodeFrame, FrameDecoder, ServiceServer, type ApiSessions, type Responder, type RunStream, type SyncSessions,
+  encodeFrame, FrameDecoder, resultResponse, ServiceServer, type ApiSessions, type Responder, type RunStream, type SyncSessions,
 } from '../../../src/core/server/index.ts'
 
 class FakeStream implements RunStream {
@@ -24,7 +24,7 @@ class FakeStream implements RunStream {
       // never answered: lets tests observe cancellation
       return
     }
-    responder?.respond(ServerResponse.create({server_response_type: {oneofKind: 'result_communicate', result_communicate: {result_type: {oneofKind: 'response', response: {response_type: {oneofKind: undefined}}}}}}))
+    responder?.respond(resultResponse())
   }
   async close() {
     this.closed = true

@@ -1,0 +1,10 @@
+/** Uploads and downloads of files to signed URLs with bounded concurrency, and delivery outcomes. */
+export {DELIVERED, failedDelivery, summarizeDeliveries} from './delivery.ts'
+export type {Delivery, DeliveryStatus, DeliverySummary} from './delivery.ts'
+export {FileTransferClosedError, LocalFileError} from './errors.ts'
+export {DEFAULT_TRANSFER_CONCURRENCY, FileTransferManager} from './file-transfer-manager.ts'
+export type {DownloadTask, FileTransferManagerOptions, UploadTask} from './file-transfer-manager.ts'
+export {TransferStats} from './transfer-stats.ts'
+export type {FileKind, TransferStatsSnapshot} from './transfer-stats.ts'
+export {headerValue, parseUploadHeaders} from './upload-headers.ts'
+export type {ParsedUploadHeaders} from './upload-headers.ts'
