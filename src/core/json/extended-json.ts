@@ -94,7 +94,8 @@ class Parser {
       this.#ws()
       if (this.#s[this.#i] !== ':') this.#fail("expected ':'")
       this.#i++
-      out[k] = this.#value()
+      // defineProperty: a "__proto__" key must stay a key (JSON.parse keeps it as one too)
+      Object.defineProperty(out, k, {value: this.#value(), enumerable: true, writable: true, configurable: true})
       this.#ws()
       const c = this.#s[this.#i++]
       if (c === '}') return out

@@ -1,0 +1,27 @@
+/**
+ * Run-state models: history steps, summaries, metric definitions, config and telemetry as Go
+ * wandb-core keeps them, and the Handler's partial_history processing built on them.
+ */
+export {HistoryItemError, MetricRecordError, RunStateError, ValueJsonError} from './errors.ts'
+export {HistoryProcessor} from './history-processor.ts'
+export type {HistoryOutput, HistoryProcessorOptions} from './history-processor.ts'
+export {goFloatString} from './go-float.ts'
+export {RunHistorySampler, SAMPLES_PER_KEY} from './history-sampler.ts'
+export {historyItemValue, isNumeric} from './history-value.ts'
+export type {NumericValue} from './history-value.ts'
+export {MetricHandler} from './metric-handler.ts'
+export type {DefinedMetric} from './metric-definition.ts'
+export {splitEscapedDottedName} from './metric-name.ts'
+export {MetricSummary, SummaryFlag} from './metric-summary.ts'
+export type {SummaryFlags} from './metric-summary.ts'
+export {isJsonObject, PathTree, setSubtree} from './path-tree.ts'
+export type {TreePath} from './path-tree.ts'
+export {protoEncodeToDict} from './proto-dict.ts'
+export {mergeTelemetry, protoMerge} from './proto-merge.ts'
+export {ReservoirSampler} from './reservoir-sampler.ts'
+export type {RandomSource} from './reservoir-sampler.ts'
+export {RunConfig} from './run-config.ts'
+export type {InternalConfigData} from './run-config.ts'
+export {historyRecordToJsonLine, RunHistory} from './run-history.ts'
+export {RunSummary} from './run-summary.ts'
+export {SummaryUpdates} from './summary-updates.ts'
