@@ -99,7 +99,6 @@ export function errorMessage(err: unknown): string {
 }
 
 /** Removes query strings (signed URL tokens) from a URL before it is logged. */
-export function redactUrl(url: string): string {
-  const q = url.indexOf('?')
-  return q < 0 ? url : `${url.slice(0, q)}?…`
+export function redactUrl(text: string): string {
+  return text.replace(/(https?:\/\/[^\s?#'"]*)\?[^\s'"]*/g, '$1?…')
 }

@@ -81,7 +81,8 @@ export class GraphQLClient {
       body: JSON.stringify({query, variables: variables ?? {}, operationName: ''}),
       policy: GRAPHQL_POLICY,
       signal: o.signal,
-      acceptStatus: () => true,
+      // retryable statuses are retried by the stack; the rest come back to the caller as they are
+      acceptStatus: (status) => !GRAPHQL_POLICY.retryStatus(status),
     })
     return {status: res.status, body: await res.text()}
   }

@@ -72,10 +72,12 @@ export class HttpClient {
   async send(o: SendOptions): Promise<Response> {
     const {policy, logger} = {policy: o.policy, logger: this.#opts.logger}
     const retryable = retryableStatuses(policy)
-    const headers: Record<string, string> = {'user-agent': `wandb-core nexus/${NEXUS_VERSION}`, ...o.headers}
-    for (const [k, v] of Object.entries(this.#opts.extraHeaders ?? {})) {
-      if (!Object.keys(headers).some((h) => h.toLowerCase() === k.toLowerCase())) headers[k] = v
-    }
+    // Precedence: the request's own headers, then extra headers (x_extra_http_headers, where the
+    // SDK puts its User-Agent), then our default User-Agent.
+    const headers: Record<string, string> = {...o.headers}
+    const has = (name: string) => Object.keys(headers).some((h) => h.toLowerCase() === name.toLowerCase())
+    for (const [k, v] of Object.entries(this.#opts.extraHeaders ?? {})) if (!has(k)) headers[k] = v
+    if (!has('user-agent')) headers['user-agent'] = `wandb-core nexus/${NEXUS_VERSION}`
     const withAuth = (o.auth ?? true) && this.isUnderBase(o.url)
     const peeker = this.#opts.peeker
     try {
@@ -111,7 +113,7 @@ export class HttpClient {
           ],
           beforeRetry: [
             ({error, retryCount}) => {
-              logger.debug('http: retrying', {url: redactUrl(o.url), attempt: retryCount, error: String(error)})
+              logger.debug('http: retrying', {url: redactUrl(o.url), attempt: retryCount, error: redactUrl(String(error))})
             },
           ],
           afterResponse: [

@@ -46,6 +46,9 @@ export class HttpFileStream implements FileStream {
   #nextTokenAt = Number.NEGATIVE_INFINITY
   #wake: AbortController | undefined
 
+  /** Set once the transmit loop ended after finish: a later abort changes nothing. */
+  #completed = false
+
   constructor(opts: FileStreamOptions) {
     this.#http = opts.http
     this.#opts = opts
@@ -55,7 +58,9 @@ export class HttpFileStream implements FileStream {
     this.#printer = opts.printer
     this.#limiter = opts.rateLimiter ?? new ResponseRateLimiter(this.#clock)
     this.#state = new RequestState(this.#tuning.maxRequestBytes)
-    const cancelled = () => this.#die(opts.signal?.reason ?? new Error('filestream: cancelled'))
+    const cancelled = () => {
+      if (!this.#completed) this.#die(opts.signal?.reason ?? new Error('filestream: cancelled'))
+    }
     if (opts.signal?.aborted) cancelled()
     else opts.signal?.addEventListener('abort', cancelled, {once: true})
   }
@@ -107,6 +112,7 @@ export class HttpFileStream implements FileStream {
         return {status: 'abandoned', error: new FileStreamNotStartedError('filestream: finished before it was started; nothing was sent')}
       }
       await this.#loop
+      this.#completed = true
       if (this.#dropped > 0) this.#logger.warn('filestream: updates dropped after a fatal error', {count: this.#dropped})
       this.#logger.debug('filestream: finished', {outcome: this.#dead?.status ?? 'delivered'})
       return this.#dead ?? DELIVERED

@@ -24,6 +24,11 @@ export class Printer {
     this.#wake()
   }
 
+  /** Queues an error for the user; the SDK's internal_messages has one list, so it travels as a warning. */
+  error(message: string): void {
+    this.warn(message)
+  }
+
   /** Returns and forgets the queued messages. */
   take(): string[] {
     const out = this.#messages.splice(0)

@@ -3,7 +3,7 @@
  * the sweep controller. The four file_stream "files" live in run-lines.ts.
  */
 import type {Database, Statement} from 'bun:sqlite'
-import {isoNow} from '../ids.ts'
+import {isoNow, stableHash} from '../ids.ts'
 
 /** A stored run row (snake_case, as in the table). */
 export interface RunRow {
@@ -101,7 +101,7 @@ export class RunStore {
     if (row === null) {
       const n = (this.countInProject.get(projectId)?.n ?? 0) + 1
       const now = isoNow()
-      row = this.insertRow.get(projectId, name, generatedDisplayName(n), fields.state ?? 'running', now, now) as RunRow
+      row = this.insertRow.get(projectId, name, generatedDisplayName(n, name), fields.state ?? 'running', now, now) as RunRow
     }
     this.update(row.id, fields)
     return {row: this.get(row.id) as RunRow, inserted}
@@ -156,8 +156,13 @@ export class RunStore {
   }
 }
 
-function generatedDisplayName(n: number): string {
-  const a = ADJECTIVES[Math.floor(Math.random() * ADJECTIVES.length)]
-  const b = NOUNS[Math.floor(Math.random() * NOUNS.length)]
+/**
+ * A display name like the server's ("eager-harbor-3"), derived from the run name so that two
+ * backends that saw the same runs give them the same names (differential tests compare states).
+ */
+function generatedDisplayName(n: number, runName: string): string {
+  const h = stableHash(runName)
+  const a = ADJECTIVES[h % ADJECTIVES.length]
+  const b = NOUNS[Math.floor(h / ADJECTIVES.length) % NOUNS.length]
   return `${a}-${b}-${n}`
 }

@@ -1,0 +1,75 @@
+import {mkdirSync} from 'node:fs'
+import {join} from 'node:path'
+import {FileLogSink, JsonLogger, type Logger} from '../observability/index.ts'
+import {ServiceServer, type ApiSessions, type SyncSessions} from '../server/index.ts'
+import {createStream, type StreamDeps} from '../stream/index.ts'
+import {NEXUS_VERSION, WANDB_PROTOCOL_VERSION} from '../version.ts'
+import {coreLogDir, coreLogName} from './log-paths.ts'
+import {setParentDeathSignal} from './parent-death-signal.ts'
+
+export interface ServiceOptions {
+  portFilename: string
+  pid: number
+  logLevel: number
+  detached: boolean
+  idleTimeoutMs: number
+  listenOnLocalhost: boolean
+  osPidShutdown: boolean
+  /** Where footers go (the service's stdout). */
+  print: (line: string) => void
+  /** The public-API passthrough (wbapi). */
+  api: (logger: Logger) => ApiSessions
+  /** `wandb sync` through the service. */
+  sync: (logger: Logger, deps: StreamDeps) => SyncSessions
+  /** The system monitor factory (sysinfo). */
+  monitor?: StreamDeps['monitor']
+}
+
+/**
+ * Runs the wandb-core drop-in until teardown, idle shutdown, parent death or a signal, and
+ * returns the process exit code (0 after a teardown, 1 when the parent died, 128 on a signal).
+ */
+export async function runService(o: ServiceOptions): Promise<number> {
+  if (o.osPidShutdown && o.pid !== 0 && !o.detached) {
+    const code = setParentDeathSignal(o.pid)
+    if (code !== 0) return code
+  }
+  const {logger, path: coreLogPath, close} = openCoreLog(o.logLevel)
+  logger.info('main: starting server', {
+    'port-filename': o.portFilename, pid: o.pid, detached: o.detached, 'idle-timeout': o.idleTimeoutMs,
+    'log-level': o.logLevel, version: `${WANDB_PROTOCOL_VERSION}+nexus.${NEXUS_VERSION}`,
+  })
+  const deps: StreamDeps = {logger, coreLogPath, logLevel: o.logLevel, print: o.print, monitor: o.monitor}
+  const server = await ServiceServer.start({
+    portFilename: o.portFilename,
+    parentPid: o.pid,
+    detached: o.detached,
+    idleTimeoutMs: o.idleTimeoutMs,
+    listenOnLocalhost: o.listenOnLocalhost,
+    logger,
+    createStream: (settings, id) => createStream(settings, id, deps),
+    api: o.api(logger),
+    sync: o.sync(logger, deps),
+  })
+  const onSignal = () => server.onSignal()
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  const code = await server.exitCode
+  process.off('SIGINT', onSignal)
+  process.off('SIGTERM', onSignal)
+  logger.info('main: exiting', {code})
+  close()
+  return code
+}
+
+function openCoreLog(level: number): {logger: Logger; path: string | undefined; close: () => void} {
+  try {
+    const dir = coreLogDir()
+    mkdirSync(dir, {recursive: true})
+    const path = join(dir, coreLogName())
+    const sink = new FileLogSink(path)
+    return {logger: new JsonLogger(sink.write, level), path, close: () => sink.close()}
+  } catch {
+    return {logger: new JsonLogger(() => {}, level), path: undefined, close: () => {}}
+  }
+}

@@ -1,0 +1,2 @@
+/** Offline-run sync: replays .wandb files through the core's sender. */
+export {syncSessions} from './sync-sessions.ts'

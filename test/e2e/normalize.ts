@@ -1,0 +1,97 @@
+/**
+ * Normalises the backend's /_inspect state so that two services' runs of the same scenario can be
+ * compared with toEqual: values that legitimately differ between executions (timestamps,
+ * runtimes, the service's own version, machine descriptions, files whose content embeds those)
+ * are replaced by placeholders; everything else is kept exactly.
+ */
+import type {InspectRun} from '../backend/index.ts'
+
+const TIMING_KEYS = new Set(['_timestamp', '_runtime'])
+/**
+ * Run files whose bytes embed timestamps, runtimes, temp paths or the core version: compared by
+ * presence only (output.log's content is compared line by line through `output`).
+ */
+const VOLATILE_FILES = new Set(['wandb-metadata.json', 'wandb-summary.json', 'config.yaml', 'output.log'])
+const CONSOLE_TS = /^(ERROR )?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6} /
+
+function stripTiming(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(row)) {
+    if (TIMING_KEYS.has(k)) out[k] = '<timing>'
+    else if (k === '_wandb' && v && typeof v === 'object') out[k] = {...(v as object), runtime: '<timing>'}
+    else out[k] = v
+  }
+  return out
+}
+
+function normalizeConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const out = {...config}
+  const w = out._wandb as Record<string, unknown> | undefined
+  if (w && typeof w === 'object') {
+    const t = {...(w.t as Record<string, unknown> | undefined)}
+    delete t['12'] // core_version: the service's own version
+    const m = Array.isArray(w.m) ? [...(w.m as Record<string, unknown>[])].sort((a, b) => String(a['1'] ?? a['2']).localeCompare(String(b['1'] ?? b['2']))) : w.m
+    const e = w.e && typeof w.e === 'object' ? Object.values(w.e as object).map((env) => Object.keys(env as object).sort()) : w.e
+    out._wandb = {...w, t, m, e}
+  }
+  return out
+}
+
+export interface NormalizedRun {
+  entity: string
+  project: string
+  id: string
+  displayName: string | null
+  state: string
+  exitCode: number | null
+  config: Record<string, unknown>
+  summary: Record<string, unknown>
+  history: Record<string, unknown>[]
+  events: number
+  output: string[]
+  files: Record<string, string>
+  tags: string[]
+  notes: string | null
+  group: string | null
+  jobType: string | null
+  sweep: string | null
+}
+
+/** One run, normalised. */
+export function normalizeRun(r: InspectRun): NormalizedRun {
+  return {
+    entity: r.entity,
+    project: r.project,
+    id: r.id,
+    displayName: r.displayName,
+    state: r.state,
+    exitCode: r.exitCode,
+    config: normalizeConfig(r.config),
+    summary: stripTiming(r.summary),
+    history: r.history.map(stripTiming),
+    events: r.events.length,
+    // console lines lose their timestamps; the SDK's own messages in them name temp paths and ports
+    output: r.output.map((l) =>
+      l
+        .replace(CONSOLE_TS, (_m, err) => (err ? 'ERROR ' : ''))
+        .replace(/\/tmp\/[^\s'"]+/g, '<path>')
+        .replace(/127\.0\.0\.1:\d+/g, '<host>')
+        .replace(/\d{8}_\d{6}/g, '<time>'),
+    ),
+    files: Object.fromEntries(
+      Object.entries(r.files)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, f]) => [name, VOLATILE_FILES.has(name) ? '<present>' : f.md5]),
+    ),
+    tags: [...r.tags].sort(),
+    notes: r.notes,
+    group: r.group,
+    jobType: r.jobType,
+    sweep: r.sweep,
+  }
+}
+
+/** Every run, normalised and sorted by entity/project/id. */
+export function normalizeRuns(runs: InspectRun[]): NormalizedRun[] {
+  return runs.map(normalizeRun).sort((a, b) => `${a.entity}/${a.project}/${a.id}`.localeCompare(`${b.entity}/${b.project}/${b.id}`))
+}
