@@ -1,0 +1,33 @@
+/**
+ * System metrics and the machine description for runs (Go core's `monitor` package and the
+ * wandb-symon sidecar): resources that sample the host and NVIDIA GPUs, the SystemMonitor that
+ * turns samples into stats records, and the environment probe behind wandb-metadata.json.
+ */
+export {CgroupLimits, detectCgroupLimits} from './cgroup-limits.ts'
+export {createResources} from './default-resources.ts'
+export {probeEnvironment, probeResources} from './environment-probe.ts'
+export {NvidiaSmiError, NvmlUnavailableError} from './errors.ts'
+export {executionContext} from './execution-context.ts'
+export {addGpuMetrics, architectureName, cudaVersionString, gpuNvidiaInfo} from './gpu-reading.ts'
+export type {GpuReading, GpuStaticInfo} from './gpu-reading.ts'
+export {LinuxSystemResource} from './linux-system.ts'
+export type {LinuxSystemOptions} from './linux-system.ts'
+export {environmentToMetadataJson, mergeEnvironment} from './metadata-json.ts'
+export {MetricsBuffer} from './metrics-buffer.ts'
+export {DEFAULT_SAMPLING_INTERVAL_S, monitorSettings} from './monitor-settings.ts'
+export type {MonitorSettings} from './monitor-settings.ts'
+export {NvidiaGpuResource} from './nvidia-gpu.ts'
+export {NvidiaSmiResource, smiRunner} from './nvidia-smi-resource.ts'
+export {NvidiaWorkerResource} from './nvidia-worker-resource.ts'
+export type {SmiRunner} from './nvidia-smi-resource.ts'
+export {parseSmiCsv, parseSmiXml, readingFromSmiRow, staticInfoFromSmiRow} from './nvidia-smi-parse.ts'
+export type {Nvml, NvmlDevice} from './nvml-api.ts'
+export {openNvml} from './nvml-ffi.ts'
+export {findNvmlLibrary} from './nvml-library.ts'
+export {PortableSystemResource} from './portable-system.ts'
+export type {SystemInformationApi} from './portable-system.ts'
+export type {Metrics, Resource} from './resource.ts'
+export {labelledKey, statsRecord, timestampFromMs, timestampFromSeconds} from './stats-record.ts'
+export {SystemMonitor} from './system-monitor.ts'
+export type {MonitorState, SystemMonitorOptions} from './system-monitor.ts'
+export {systemMonitorFactory} from './monitor-factory.ts'

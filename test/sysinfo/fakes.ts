@@ -1,0 +1,149 @@
+/**
+ * Test doubles for the sysinfo tests: a manual clock, scripted resources, a recording logger and a
+ * fake /proc + /sys tree on disk.
+ */
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import type {Attrs, Logger} from '../../src/core/observability/index.ts'
+import type {EnvironmentRecord} from '../../src/core/proto.ts'
+import type {Clock} from '../../src/core/runtime/index.ts'
+import type {Metrics, Resource} from '../../src/sysinfo/index.ts'
+
+/** Lets queued promise callbacks and one event-loop turn run, a few times over. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve))
+}
+
+/** A Clock that moves only on `advance`, waking due sleepers in time order. */
+export class ManualClock implements Clock {
+  #now: number
+  #sleepers: {at: number; seq: number; wake: () => void}[] = []
+  #seq = 0
+
+  constructor(startMs = Date.UTC(2026, 0, 1)) {
+    this.#now = startMs
+  }
+  now(): number {
+    return this.#now
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason)
+      const sleeper = {
+        at: this.#now + Math.max(0, ms),
+        seq: this.#seq++,
+        wake: () => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        },
+      }
+      const onAbort = () => {
+        this.#sleepers = this.#sleepers.filter((s) => s !== sleeper)
+        reject(signal!.reason)
+      }
+      signal?.addEventListener('abort', onAbort, {once: true})
+      this.#sleepers.push(sleeper)
+    })
+  }
+  get sleeping(): number {
+    return this.#sleepers.length
+  }
+  /** Moves time forward by `ms`, waking due sleepers in order and settling after each. */
+  async advance(ms: number): Promise<void> {
+    const target = this.#now + ms
+    for (;;) {
+      this.#sleepers.sort((a, b) => a.at - b.at || a.seq - b.seq)
+      const next = this.#sleepers[0]
+      if (!next || next.at > target) break
+      this.#sleepers.shift()
+      this.#now = Math.max(this.#now, next.at)
+      next.wake()
+      await settle()
+    }
+    this.#now = target
+    await settle()
+  }
+}
+
+/** A resource that returns scripted samples and records how it was used. */
+export class ScriptedResource implements Resource {
+  readonly name: string
+  samples = 0
+  closed = 0
+  concurrent = 0
+  maxConcurrent = 0
+  /** When set, sample() waits for this promise before answering. */
+  gate: Promise<void> | undefined
+  constructor(
+    name: string,
+    readonly values: (n: number) => Metrics | Error = (n) => new Map([['x', n]]),
+    readonly info: Partial<EnvironmentRecord> = {},
+  ) {
+    this.name = name
+  }
+  async sample(): Promise<Metrics> {
+    this.concurrent++
+    this.maxConcurrent = Math.max(this.maxConcurrent, this.concurrent)
+    try {
+      if (this.gate) await this.gate
+      const v = this.values(++this.samples)
+      if (v instanceof Error) throw v
+      return v
+    } finally {
+      this.concurrent--
+    }
+  }
+  async probe(): Promise<Partial<EnvironmentRecord>> {
+    return this.info
+  }
+  close(): void {
+    this.closed++
+  }
+}
+
+/** A Logger that keeps every line. */
+export class RecordingLogger implements Logger {
+  readonly lines: {level: string; msg: string; attrs?: Attrs}[] = []
+  debug(msg: string, attrs?: Attrs) {
+    this.lines.push({level: 'debug', msg, attrs})
+  }
+  info(msg: string, attrs?: Attrs) {
+    this.lines.push({level: 'info', msg, attrs})
+  }
+  warn(msg: string, attrs?: Attrs) {
+    this.lines.push({level: 'warn', msg, attrs})
+  }
+  error(msg: string, attrs?: Attrs) {
+    this.lines.push({level: 'error', msg, attrs})
+  }
+  captureError(msg: string, err: unknown, attrs?: Attrs) {
+    this.lines.push({level: 'error', msg, attrs: {...attrs, err}})
+  }
+  with(): Logger {
+    return this
+  }
+}
+
+/** A directory standing in for the host root: write('/proc/meminfo', text). Remove with dispose(). */
+export class FakeHost {
+  readonly root = mkdtempSync(join(tmpdir(), 'sysinfo-host-'))
+  write(hostPath: string, text: string): this {
+    const p = join(this.root, hostPath)
+    mkdirSync(dirname(p), {recursive: true})
+    writeFileSync(p, text)
+    return this
+  }
+  dispose(): void {
+    rmSync(this.root, {recursive: true, force: true})
+  }
+}
+
+/** /proc/<pid>/stat text with the given counters (comm holds spaces and a parenthesis on purpose). */
+export function statLine(o: {pid: number; ppid?: number; utime: number; stime: number; threads: number; start?: number}): string {
+  const f = ['S', o.ppid ?? 1, 0, 0, 0, -1, 4194304, 0, 0, 0, 0, o.utime, o.stime, 0, 0, 20, 0, o.threads, 0, o.start ?? 1000, 0]
+  return `${o.pid} (my (odd) prog) ${f.join(' ')}\n`
+}
+
+/** Real NVIDIA H200 outputs (nvidia-smi CSV/XML, NVML readings under load), copied from the device probe. */
+export const FIXTURES = join(import.meta.dir, 'fixtures', 'gpu')
