@@ -45,7 +45,8 @@ const dist = join(root, 'dist')
 
 async function compile(t: Target): Promise<void> {
   const args = [
-    'build', 'bin/run.ts', '--compile', '--production', '--bytecode', '--format=esm',
+    // The NVML sampler runs in a worker thread; its script must be an extra entry point.
+    'build', 'bin/run.ts', 'src/sysinfo/nvml-worker.ts', '--compile', '--production', '--bytecode', '--format=esm',
     '--external', 'typescript',
     '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig',
     `--target=${t.bunTarget}`, '--outfile', join(dist, t.out),

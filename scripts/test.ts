@@ -20,7 +20,8 @@ if (!process.argv.includes('--no-build')) {
   }
 }
 
-const args = ['test', '--parallel=2', ...(extra.length > 0 ? extra : ['test/'])]
+// Real clients (the SDK, Go core, our binary) take seconds per test, not milliseconds.
+const args = ['test', '--parallel=2', '--timeout=180000', ...(extra.length > 0 ? extra : ['test/'])]
 const proc = Bun.spawn([process.execPath, ...args], {
   cwd: root,
   stdout: 'pipe',

@@ -5,6 +5,8 @@
  */
 import ArtifactGet from './artifact/get.ts'
 import ArtifactPut from './artifact/put.ts'
+import Disabled from './disabled.ts'
+import Enabled from './enabled.ts'
 import Login from './login.ts'
 import Offline from './offline.ts'
 import Online from './online.ts'
@@ -21,6 +23,8 @@ export const COMMANDS = {
   sweep: Sweep,
   offline: Offline,
   online: Online,
+  disabled: Disabled,
+  enabled: Enabled,
   service: Service,
   'service:install': ServiceInstall,
 }

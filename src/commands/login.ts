@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {NotImplementedError} from '../core/errors.ts'
+import {KeyInputError, login, loginStatus, promptHidden, readExplicitKey} from '../core/credentials/index.ts'
 import {NexusCommand} from './base-command.ts'
 
 export default class Login extends NexusCommand {
@@ -7,7 +7,8 @@ export default class Login extends NexusCommand {
   static override description = `The key comes from the KEY argument, --key-file, standard input (KEY = "-"), or a hidden prompt on a terminal.
 By default the key is verified against the server (Viewer query) before anything is written.
 The netrc entry is written exactly as the wandb SDK writes it (mode 0600, other hosts untouched), and a
-non-default --host is saved to the global wandb settings file, so Python processes find both.`
+non-default --host is saved to the global wandb settings file, so Python processes find both.
+Without a key, an API key already configured (WANDB_API_KEY, netrc, settings) is verified and reported.`
   static override examples = [
     '<%= config.bin %> login',
     '<%= config.bin %> login --host http://127.0.0.1:8080 $KEY',
@@ -19,15 +20,40 @@ non-default --host is saved to the global wandb settings file, so Python process
   }
   static override flags = {
     'key-file': Flags.file({description: 'read the API key from this file', exists: true}),
-    host: Flags.string({description: 'W&B server URL (cloud or self-hosted)', env: 'WANDB_BASE_URL'}),
+    host: Flags.string({description: 'W&B server URL (cloud or self-hosted); saved as the default server', aliases: ['base-url']}),
+    cloud: Flags.boolean({description: 'log in to the W&B cloud (the SDK\'s default server)', exclusive: ['host']}),
     relogin: Flags.boolean({description: 'ask for a key even if one is already configured'}),
     verify: Flags.boolean({description: 'verify the key with the server before storing it', default: true, allowNo: true}),
-    entity: Flags.string({description: 'entity (user or team) to use as default'}),
-    status: Flags.boolean({description: 'show who is logged in where (never prints the key)'}),
+    entity: Flags.string({description: 'entity (user or team) to use as default; saved to the global settings file'}),
+    status: Flags.boolean({description: 'show who is logged in where (never prints the key)', exclusive: ['key-file', 'relogin', 'entity', 'cloud']}),
   }
 
   async run(): Promise<void> {
-    await this.parse(Login)
-    throw new NotImplementedError('nexus login')
+    const {args, flags} = await this.parse(Login)
+    if (flags.status) {
+      if (args.key !== undefined) throw new KeyInputError('--status takes no KEY.')
+      const status = await loginStatus({host: flags.host, verify: flags.verify})
+      for (const line of status.lines) this.log(line)
+      if (status.problem) throw status.problem
+      return
+    }
+    const key = await readExplicitKey({arg: args.key, keyFile: flags['key-file'], readStdin: () => Bun.stdin.text()})
+    const result = await login({
+      key,
+      host: flags.host,
+      cloud: flags.cloud,
+      relogin: flags.relogin,
+      verify: flags.verify,
+      entity: flags.entity,
+      prompt: process.stdin.isTTY ? (url) => this.prompt(url) : undefined,
+      notice: (line) => this.logToStderr(line),
+    })
+    for (const line of result.lines) this.log(line)
+  }
+
+  /** The SDK's prompt: where to create a key, then a hidden input line (all on stderr). */
+  private prompt(authorizeUrl: string): Promise<string> {
+    process.stderr.write(`Create a new API key at: ${authorizeUrl}\nStore your API key securely and do not share it.\n`)
+    return promptHidden('Paste your API key and hit enter: ', process.stdin, process.stderr)
   }
 }

@@ -63,7 +63,8 @@ export function normalizeRun(r: InspectRun): NormalizedRun {
     entity: r.entity,
     project: r.project,
     id: r.id,
-    displayName: r.displayName,
+    // generated names end in the project's run counter, which depends on the order runs were created in
+    displayName: r.displayName?.replace(/^([a-z]+-[a-z]+)-\d+$/, '$1-<n>') ?? null,
     state: r.state,
     exitCode: r.exitCode,
     config: normalizeConfig(r.config),

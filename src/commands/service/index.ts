@@ -3,6 +3,7 @@ import {WandbError} from '../../core/errors.ts'
 import {parseGoDuration, runService} from '../../core/service/index.ts'
 import {WbApiSessions} from '../../core/wbapi/index.ts'
 import {syncSessions} from '../../sync/index.ts'
+import {systemMonitorFactory} from '../../sysinfo/index.ts'
 import {NexusCommand} from '../base-command.ts'
 
 /**
@@ -49,8 +50,9 @@ Normally started by the SDK itself; see \`nexus service install\`.`
       listenOnLocalhost: flags['listen-on-localhost'],
       osPidShutdown: flags['os-pid-shutdown'],
       print: (line) => process.stdout.write(`${line}\n`),
-      api: (logger) => new WbApiSessions({logger}),
+      api: (logger) => new WbApiSessions({logger, observability: !flags['no-observability']}),
       sync: syncSessions,
+      monitor: systemMonitorFactory,
     })
     // The service owns the process: exit with its code even if timers or sockets linger.
     this.exit(code)

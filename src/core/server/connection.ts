@@ -26,6 +26,9 @@ export class Connection {
   #inbox = new Channel<ServerRequest>(INBOX_CAPACITY)
   #pending = new Map<string, AbortController>()
   #closed = false
+  #paused = false
+  #frames = 0
+  #enqueued: Promise<unknown> = Promise.resolve()
 
   constructor(id: number, socket: Socket, dispatch: RequestDispatcher, logger: Logger) {
     this.id = id
@@ -41,6 +44,7 @@ export class Connection {
         this.close()
         return
       }
+      this.#frames += frames.length
       for (const frame of frames) {
         let request: ServerRequest
         try {
@@ -50,12 +54,21 @@ export class Connection {
           this.close()
           return
         }
-        void this.#inbox.send(request)
-        if (this.#inbox.size >= INBOX_CAPACITY) socket.pause()
+        // Chained so that order is kept and a full inbox waits instead of dropping; the peer
+        // closing its end must not lose frames still queued here (inform_teardown comes last).
+        this.#enqueued = this.#enqueued.then(() => this.#inbox.send(request))
+        if (this.#inbox.size >= INBOX_CAPACITY && !this.#paused) {
+          this.#paused = true
+          socket.pause()
+        }
       }
     })
-    socket.on('error', (err) => this.#logger.debug('connection: socket error', {error: err.message}))
-    socket.on('close', () => this.close())
+    socket.on('error', (err) => this.#logger.info('connection: socket error', {error: err.message}))
+    socket.on('close', () => {
+      this.#logger.info('connection: peer closed', {frames: this.#frames})
+      this.#abortPending()
+      void this.#enqueued.then(() => this.close())
+    })
     this.done = this.#run(dispatch)
   }
 
@@ -94,10 +107,14 @@ export class Connection {
     if (this.#closed) return
     this.#closed = true
     this.#inbox.close()
-    for (const ctl of this.#pending.values()) ctl.abort(new Error('connection closed'))
-    this.#pending.clear()
+    this.#abortPending()
     this.#socket.end()
     this.#socket.destroySoon?.()
+  }
+
+  #abortPending(): void {
+    for (const ctl of this.#pending.values()) ctl.abort(new Error('connection closed'))
+    this.#pending.clear()
   }
 
   get closed(): boolean {
@@ -105,8 +122,15 @@ export class Connection {
   }
 
   async #run(dispatch: RequestDispatcher): Promise<void> {
+    this.#logger.info('connection: opened')
+    let dispatched = 0
     for await (const request of this.#inbox) {
-      if (this.#socket.isPaused() && this.#inbox.size < INBOX_CAPACITY / 2) this.#socket.resume()
+      dispatched++
+      // Track pausing ourselves: Bun's socket.isPaused() does not report pause() reliably.
+      if (this.#paused && this.#inbox.size < INBOX_CAPACITY / 2) {
+        this.#paused = false
+        this.#socket.resume()
+      }
       try {
         await dispatch(request, this)
       } catch (err) {
@@ -118,5 +142,6 @@ export class Connection {
         }
       }
     }
+    this.#logger.info('connection: ended', {dispatched})
   }
 }

@@ -32,6 +32,10 @@ export class SocketResponder implements Responder {
   respond(response: ServerResponse): void {
     if (this.#responded) return
     this.#responded = true
+    // A cancelled request's answer is never read; writing it anyway can leave unread bytes in
+    // the SDK's socket when it closes, which resets the connection and loses its last frames
+    // (inform_teardown).
+    if (this.signal.aborted) return
     this.#send({...response, request_id: this.requestId})
   }
 }

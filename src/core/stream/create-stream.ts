@@ -1,27 +1,29 @@
-import {symlinkSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
-import {FILE_TRANSFER_POLICY, GRAPHQL_POLICY, GraphQLClient, HttpClient, NetworkPeeker, basicAuthorization, withOverrides} from '../api/index.ts'
-import {ConsoleLogs} from '../console/index.ts'
-import {HttpFileStream} from '../filestream/index.ts'
-import {FileTransferManager} from '../filetransfer/index.ts'
-import {FileLogSink, JsonLogger, type Logger, Printer} from '../observability/index.ts'
-import {Operations} from '../operations/index.ts'
-import {Record, type Settings} from '../proto.ts'
-import {Deferred, systemClock, type Clock} from '../runtime/index.ts'
-import {RunFilesUploader} from '../runfiles/index.ts'
-import {HistoryProcessor, RunSummary} from '../runstate/index.ts'
-import {RunUpserter, ServerFeatures} from '../runupserter/index.ts'
+import {FileLogSink, JsonLogger, type Logger} from '../observability/index.ts'
+import {type GitRepoRecord, Record, type Settings} from '../proto.ts'
+import {systemClock, type Clock} from '../runtime/index.ts'
+import {HistoryProcessor} from '../runstate/index.ts'
 import {RunSettings} from '../settings/index.ts'
 import {TransactionLogWriter} from '../txlog/index.ts'
-import {NEXUS_VERSION, WANDB_PROTOCOL_VERSION} from '../version.ts'
-import type {HandlerContext, SenderContext} from './contexts.ts'
+import type {HandlerContext} from './contexts.ts'
+import {CORE_VERSION, buildSender, randomId} from './create-sender.ts'
 import {Handler, answerWith} from './handler.ts'
 import type {MonitorPort} from './ports.ts'
 import {RunTimer} from './run-timer.ts'
-import {Sender} from './sender.ts'
 import {Stream} from './stream.ts'
 import type {Work} from './work.ts'
 import {Writer} from './writer.ts'
+
+/** Builds a run's system monitor: samples go to `emit`; `git` is read when the machine is probed. */
+export type MonitorFactory = (o: {
+  settings: RunSettings
+  emit: (record: Record) => void
+  logger: Logger
+  clock: Clock
+  writerId: string
+  git: () => GitRepoRecord | undefined
+}) => MonitorPort
 
 /** Shared by every stream of a service (or a sync). */
 export interface StreamDeps {
@@ -33,13 +35,11 @@ export interface StreamDeps {
   /** Where footers go (the service's stdout). */
   print: (line: string) => void
   /** Builds the run's system monitor (sysinfo); absent: no system metrics. */
-  monitor?: (settings: RunSettings, emit: (record: Record) => void, logger: Logger) => MonitorPort
+  monitor?: MonitorFactory
   clock?: Clock
   /** For tests: replaces fetch. */
   fetch?: typeof fetch
 }
-
-const randomId = (n: number) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('')
 
 /**
  * The composition root of one run's pipeline: builds every dependency in order and returns the
@@ -50,76 +50,24 @@ export function createStream(proto: Settings, streamId: string, deps: StreamDeps
   const settings = new RunSettings(proto)
   const clock = deps.clock ?? systemClock
   const {logger, release: releaseLog} = streamLogger(settings, deps)
-  const printer = new Printer()
-  const operations = new Operations(() => clock.now())
+  const writerId = randomId(32)
+  const parts = buildSender({settings, logger, clock, fetch: deps.fetch, writerId})
   const timer = new RunTimer()
-  const runAbort = new AbortController()
-  const offline = settings.offline
-
-  const peeker = offline ? undefined : new NetworkPeeker()
-  const http = offline ? undefined : new HttpClient({
-    baseUrl: settings.baseUrl,
-    authorization: () => (settings.apiKey ? basicAuthorization(settings.apiKey) : undefined),
-    extraHeaders: settings.extraHttpHeaders,
-    logger,
-    peeker,
-    fetch: deps.fetch,
-  })
-  const graphqlPolicy = withOverrides(GRAPHQL_POLICY, settings.graphqlOverrides)
-  const graphql = http ? new GraphQLClient(http, {username: settings.username, email: settings.email}) : undefined
-  const features = new ServerFeatures(graphql, logger)
-  const run = new RunUpserter({
-    settings, logger, operations, graphql, features, graphqlPolicy,
-    writerId: randomId(32),
-    coreVersion: `${WANDB_PROTOCOL_VERSION}+nexus.${NEXUS_VERSION}`,
-  })
-
-  const transfers = http ? new FileTransferManager({http, logger, policy: withOverrides(FILE_TRANSFER_POLICY, settings.fileTransferOverrides), signal: runAbort.signal}) : undefined
-  const fileStream = http ? new HttpFileStream({
-    http, logger, clock, printer, signal: runAbort.signal,
-    settings: {...settings.fileStreamOverrides, retryMax: settings.fileStreamOverrides.maxRetries, retryWaitMinSeconds: settings.fileStreamOverrides.waitMinSeconds, retryWaitMaxSeconds: settings.fileStreamOverrides.waitMaxSeconds, transmitIntervalSeconds: settings.fileStreamTransmitIntervalSeconds, maxBytes: settings.fileStreamMaxBytes, maxLineBytes: settings.fileStreamMaxLineBytes},
-    stopOnFatalError: settings.stopOnFatalError,
-  }) : undefined
-  const runFiles = graphql && transfers ? new RunFilesUploader({
-    filesDir: settings.filesDir,
-    entity: () => settings.entity || undefined,
-    project: () => settings.project || undefined,
-    runId: () => settings.runId || undefined,
-    graphql, transfers, clock, logger, graphqlPolicy,
-    ignoreGlobs: settings.ignoreGlobs,
-    onUploaded: (paths) => fileStream?.streamUpdate({uploaded: paths}),
-    signal: runAbort.signal,
-  }) : undefined
-  const consoleLogs = new ConsoleLogs({
-    filesDir: settings.filesDir,
-    label: settings.label || undefined,
-    multipart: settings.consoleMultipart,
-    chunkMaxBytes: settings.consoleChunkMaxBytes,
-    chunkMaxSeconds: settings.consoleChunkMaxSeconds,
-    structured: () => features.cached('STRUCTURED_CONSOLE_LOGS'),
-    captureEnabled: settings.consoleCaptureEnabled,
-    lineOffset: 0,
-    clock, logger,
-    fileStreamSink: fileStream ? (update) => fileStream.streamUpdate({console: [update]}) : undefined,
-    onFileReady: runFiles ? (path) => runFiles.uploadNow(path) : undefined,
-  })
-  const senderSummary = new RunSummary()
-
   let stream: Stream | undefined
   const history = new HistoryProcessor(() => timer.elapsedSeconds(), {shared: settings.shared, serverSideDerivedSummary: settings.serverSideDerivedSummary})
-  const monitor = deps.monitor?.(settings, (record) => stream?.inject(record), logger)
   const forwarded: Work[] = []
-  const uploads = {
-    done: false,
-    fileCounts: () => transfers?.stats.snapshot().counts ?? {wandb: 0, media: 0, artifact: 0, other: 0},
-    bytes: () => {
-      const snap = transfers?.stats.snapshot()
-      return {uploaded: snap?.uploadedBytes ?? 0, total: snap?.totalBytes ?? 0}
-    },
-  }
-
-  const handlerContext: HandlerContext = {
-    settings, logger, printer, operations, timer, history, monitor, uploads,
+  // eslint-disable-next-line prefer-const
+  let handlerContext: HandlerContext
+  const monitor = deps.monitor?.({
+    settings, logger, clock, writerId,
+    emit: (record) => stream?.inject(record),
+    git: () => handlerContext.runRecord?.git,
+  })
+  handlerContext = {
+    settings, logger, timer, history, monitor,
+    printer: parts.printer,
+    operations: parts.operations,
+    uploads: parts.context.uploads,
     runRecord: undefined,
     exitSeen: false,
     forward: (work) => void forwarded.push(work),
@@ -132,31 +80,16 @@ export function createStream(proto: Settings, streamId: string, deps: StreamDeps
       writeFileSync(path, contents)
     },
   }
-  const senderContext: SenderContext = {
-    settings, logger, printer, operations, offline, run, graphql, fileStream, peeker, uploads,
-    runFiles,
-    console: consoleLogs,
-    summary: {apply: (r) => void senderSummary.applyRecord(r), serialize: () => senderSummary.serialize()},
-    runSignal: runAbort.signal,
-    exitReceived: false,
-    pending: new Set(),
-    respond: answerWith,
-    closeTransfers: async () => {
-      await transfers?.close()
-    },
-    finished: new Deferred(),
-  }
-
-  const log = openLog(settings, logger)
   stream = new Stream({
     id: streamId,
     settings,
     logger,
+    serviceLogger: deps.logger,
     handler: new Handler(handlerContext, forwarded, logger),
-    writer: new Writer({log, offline, flushIntervalMs: settings.transactionLogFlushInterval * 1000, logger}),
-    sender: new Sender(senderContext, logger),
-    senderContext,
-    abortRun: () => runAbort.abort(new Error('run closed')),
+    writer: new Writer({log: openLog(settings, logger), offline: settings.offline, flushIntervalMs: settings.transactionLogFlushInterval * 1000, logger}),
+    sender: parts.sender,
+    senderContext: parts.context,
+    abortRun: () => parts.abort(new Error('run closed')),
     release: () => {
       void monitor?.finish()
       releaseLog()
@@ -164,7 +97,7 @@ export function createStream(proto: Settings, streamId: string, deps: StreamDeps
     print: deps.print,
     exitRecord: (exitCode) => Record.create({record_type: {oneofKind: 'exit', exit: {exit_code: exitCode, runtime: 0, not_complete: false}}}),
   })
-  logger.info('stream: started', {id: streamId, offline})
+  logger.info('stream: started', {id: streamId, offline: settings.offline})
   return stream
 }
 
@@ -188,7 +121,7 @@ function streamLogger(settings: RunSettings, deps: StreamDeps): {logger: Logger;
     }
   }
   const logger = new JsonLogger(sink.write, deps.logLevel)
-  logger.info('stream: starting', {'core version': `${WANDB_PROTOCOL_VERSION}+nexus.${NEXUS_VERSION}`})
+  logger.info('stream: starting', {'core version': CORE_VERSION})
   return {logger, release: () => sink.close()}
 }
 

@@ -1,6 +1,8 @@
 /** One run's pipeline: handler → writer (.wandb) → flow control → sender. */
+export {buildSender, CORE_VERSION} from './create-sender.ts'
+export type {SenderOptions, SenderParts} from './create-sender.ts'
 export {createStream} from './create-stream.ts'
-export type {StreamDeps} from './create-stream.ts'
+export type {MonitorFactory, StreamDeps} from './create-stream.ts'
 export type {HandlerContext, SenderContext, UploadStats} from './contexts.ts'
 export type {ConsolePort, Delivery, HistoryPort, MonitorPort, RunFilesPort, RunPort, SenderSummaryPort} from './ports.ts'
 export {RunTimer} from './run-timer.ts'

@@ -19,6 +19,8 @@ export interface StreamParts {
   id: string
   settings: RunSettings
   logger: Logger
+  /** The service's own log (outlives the stream's debug-internal.log). */
+  serviceLogger?: Logger
   handler: Handler
   writer: Writer
   sender: Sender
@@ -81,12 +83,15 @@ export class Stream implements RunStream {
 
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      const log = this.#p.serviceLogger ?? this.#p.logger
+      log.info('stream: closing', {id: this.id})
       this.#head.close()
       await this.#tasks
+      log.info('stream: stages drained', {id: this.id})
       if (this.#p.senderContext.exitReceived) await this.#p.senderContext.finished.promise
       this.#p.abortRun()
       this.#p.release()
-      this.#p.logger.info('stream: closed')
+      log.info('stream: closed', {id: this.id})
     })()
     return this.#closing
   }

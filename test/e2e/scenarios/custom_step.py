@@ -1,4 +1,6 @@
 """Explicit steps and commit=False accumulation."""
+import time
+
 import wandb
 from _common import project, run_id, settings
 
@@ -10,6 +12,7 @@ run.log({"x": 10}, step=5)
 run.log({"y": 11}, step=5)
 run.log({"x": 20}, step=7, commit=True)
 run.log({"late": 1}, step=3)  # lower than the current step: dropped with a warning
+time.sleep(1.5)  # like a training step: lets the warning reach the terminal while output is captured
 run.log({"z": 30})
 run.define_metric("epoch")
 run.define_metric("val_*", step_metric="epoch", summary="max")

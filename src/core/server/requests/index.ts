@@ -52,6 +52,9 @@ export async function dispatchServerRequest(request: ServerRequest, conn: Connec
     if (request.request_id) conn.responder(request.request_id).respond(errorResponse('request has no type'))
     return
   }
+  if (type.oneofKind !== 'record_publish' && type.oneofKind !== 'record_communicate' && type.oneofKind !== 'cancel') {
+    ctx.logger.debug('server: request', {type: type.oneofKind, connection_id: conn.id})
+  }
   const handler = HANDLERS[type.oneofKind] as (payload: unknown, env: RequestEnv) => void | Promise<void>
   await handler((type as Record<string, unknown>)[type.oneofKind], env)
 }

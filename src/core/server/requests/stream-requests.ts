@@ -54,8 +54,10 @@ export async function publishRecord(record: Record, env: RequestEnv): Promise<vo
 export async function informFinish(req: ServerInformFinishRequest, env: RequestEnv): Promise<void> {
   const id = req._info?.stream_id ?? ''
   const stream = env.ctx.streams.remove(id)
+  env.ctx.logger.info('server: inform_finish received', {stream_id: id, known: stream !== undefined})
   if (stream) await stream.close()
   else env.ctx.logger.warn('server: inform_finish for an unknown stream', {stream_id: id})
+  env.ctx.logger.info('server: stream closed', {stream_id: id})
   if (env.requestId) {
     env.conn.responder(env.requestId).respond(ServerResponse.create({server_response_type: {oneofKind: 'inform_finish_response', inform_finish_response: {}}}))
   }

@@ -135,7 +135,7 @@ export const stopStatusUnit: Unit = {
 
 /**
  * network_status: answered only when there are failed HTTP responses to report (as Go); otherwise
- * the SDK cancels it after 5 s. It is answered empty when the run ends.
+ * the SDK cancels it after 5 s (its documented behaviour), so nothing else is sent.
  */
 export const networkStatusUnit: Unit = {
   answersLater: true,
@@ -146,10 +146,7 @@ export const networkStatusUnit: Unit = {
         oneofKind: 'network_status_response',
         network_status_response: NetworkStatusResponse.create({network_responses: pending.map((p) => ({http_status_code: p.status, http_response_text: p.text}))}),
       }))
-      return
     }
-    const onEnd = () => s.respond(work, Response.create())
-    s.runSignal.addEventListener('abort', onEnd, {once: true})
   },
 }
 
