@@ -4,8 +4,11 @@
  * the normalised server states must be equal, and the SDK must not complain more with nexus.
  */
 import {describe, expect, test} from 'bun:test'
+import {copyFileSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {startBackend, type Backend} from '../backend/index.ts'
-import {offlineRunDirs, runScenario, runWandbCli, type CoreKind, type ScenarioRun} from './harness.ts'
+import {SCENARIOS_DIR, offlineRunDirs, runScenario, runWandbCli, type CoreKind, type ScenarioRun} from './harness.ts'
 import {normalizeRuns, type NormalizedRun} from './normalize.ts'
 import {sdkProblems} from './sdk-output.ts'
 
@@ -101,6 +104,32 @@ describe('nexus service leaves the same server state as Go wandb-core', () => {
     }
     expect(states[0]).toHaveLength(1)
     expect(states[0][0].history).toHaveLength(200)
+    expect(states[1]).toEqual(states[0])
+  })
+
+  test('save_code in a git repository uploads the program and the uncommitted diff', async () => {
+    const runId = `code${Math.floor(Math.random() * 1e6)}`
+    const states: NormalizedRun[][] = []
+    for (const core of ['go', 'nexus'] as const) {
+      const repo = mkdtempSync(join(tmpdir(), `e2e-code-${core}-`))
+      const sh = (...cmd: string[]) => Bun.spawnSync(cmd, {cwd: repo, env: {...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e'}})
+      copyFileSync(join(SCENARIOS_DIR, 'code_save.py'), join(repo, 'train.py'))
+      writeFileSync(join(repo, 'notes.txt'), 'first\n')
+      sh('git', 'init', '-q')
+      sh('git', 'add', '.')
+      sh('git', 'commit', '-qm', 'init')
+      writeFileSync(join(repo, 'notes.txt'), 'first\nsecond\n')
+      const backend = await startBackend({quiet: true})
+      try {
+        const r = await runScenario('code_save', {core, backend, runId, cwd: repo, script: join(repo, 'train.py'), env: {WANDB_DISABLE_CODE: 'false', WANDB_DISABLE_GIT: 'false'}})
+        expect(r.code, r.stderr).toBe(0)
+        states.push(normalizeRuns(await backend.inspectRuns()))
+      } finally {
+        await backend.stop()
+      }
+    }
+    expect(Object.keys(states[0][0].files)).toContain('code/train.py')
+    expect(Object.keys(states[0][0].files)).toContain('diff.patch')
     expect(states[1]).toEqual(states[0])
   })
 })

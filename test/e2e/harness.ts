@@ -57,6 +57,8 @@ export interface ScenarioOptions {
   args?: string[]
   cwd?: string
   timeoutMs?: number
+  /** Run this script instead of scenarios/<name>.py (e.g. a copy inside a git repository). */
+  script?: string
 }
 
 /** Environment isolating a Python process from the real home and pointing it at `backend`. */
@@ -99,7 +101,7 @@ export async function runScenario(name: string, o: ScenarioOptions): Promise<Sce
     service = await startAttachedService(dir, env)
     env.WANDB_SERVICE = service.token
   }
-  const proc = Bun.spawn([python, join(SCENARIOS_DIR, `${name}.py`), ...(o.args ?? [])], {
+  const proc = Bun.spawn([python, o.script ?? join(SCENARIOS_DIR, `${name}.py`), ...(o.args ?? [])], {
     cwd: dir, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe',
   })
   const timer = setTimeout(() => proc.kill('SIGKILL'), o.timeoutMs ?? 180_000)

@@ -132,6 +132,12 @@ export class RunSettings {
   get disableGit(): boolean {
     return bool(this.proto.disable_git)
   }
+  get gitRoot(): string {
+    return str(this.proto.git_root)
+  }
+  get disableGitForkPoint(): boolean {
+    return bool(this.proto.disable_git_fork_point)
+  }
   get programRelpath(): string {
     return str(this.proto.program_relpath)
   }

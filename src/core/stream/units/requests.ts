@@ -7,6 +7,7 @@ import {
   PollExitResponse, Record, Request, Response, SampledHistoryResponse, StopStatusResponse, SystemMetricsBuffer,
 } from '../../proto.ts'
 import {errorResponse} from '../../server/index.ts'
+import {saveGitPatches, saveProgramCode} from '../code-save.ts'
 import type {Work} from '../work.ts'
 import {cloneRun} from './lifecycle-records.ts'
 import type {Unit} from './unit.ts'
@@ -97,6 +98,12 @@ export const runStartUnit: Unit = {
     h.monitor?.start()
     if (work.responder) h.respond(work, Response.create())
     h.forward({record: work.record})
+    const s = h.settings
+    if (s.saveCode && !s.disableMachineInfo && s.primary) {
+      const code = saveProgramCode(s, h.logger)
+      if (code) h.emit(code)
+      if (!s.disableGit) void saveGitPatches(s, h.logger).then((patches) => patches && h.inject(patches))
+    }
   },
   process(_work, s) {
     s.fileStream?.start({entity: s.settings.entity, project: s.settings.project, runId: s.settings.runId, offsets: s.run.fileStreamOffsets})
