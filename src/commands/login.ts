@@ -4,11 +4,11 @@ import {NexusCommand} from './base-command.ts'
 
 export default class Login extends NexusCommand {
   static override summary = 'Verify an API key and store it in your netrc, as `wandb login` does.'
-  static override description = `The key comes from the KEY argument, --key-file, standard input (KEY = "-"), or a hidden prompt on a terminal.
-By default the key is verified against the server (Viewer query) before anything is written.
-The netrc entry is written exactly as the wandb SDK writes it (mode 0600, other hosts untouched), and a
-non-default --host is saved to the global wandb settings file, so Python processes find both.
-Without a key, an API key already configured (WANDB_API_KEY, netrc, settings) is verified and reported.`
+  static override description = `The key comes from the KEY argument, --key-file, standard input (KEY = "-"), or a hidden prompt on a terminal. By default it is verified with the server (Viewer query) before anything is written.
+
+The netrc entry is written exactly as the wandb SDK writes it (mode 0600, other hosts untouched), and --host is saved as base_url in the global wandb settings file, so Python processes find both.
+
+Without a key, the key already configured (WANDB_API_KEY, netrc, settings) is verified and reported; --relogin asks for a new one.`
   static override examples = [
     '<%= config.bin %> login',
     '<%= config.bin %> login --host http://127.0.0.1:8080 $KEY',

@@ -7,6 +7,7 @@
  */
 import {checkApiKey} from '../api/index.ts'
 import {settingsBaseUrl} from './base-url.ts'
+import {ExitCode} from '../exit-codes.ts'
 import {ApiKeyFormatError, KeyInputError} from './errors.ts'
 import {envValue, resolveEnvironment, type Environment} from './environment.ts'
 import {readNetrcKey} from './netrc-file.ts'
@@ -59,7 +60,7 @@ export function resolveCredentials(o: ResolveApiKeyOptions): ResolvedApiKey | Re
   const envKey = envValue(r.env, 'WANDB_API_KEY')
   const tokenFile = envValue(r.env, 'WANDB_IDENTITY_TOKEN_FILE')
   if (envKey && tokenFile) {
-    throw new KeyInputError('Both WANDB_API_KEY and WANDB_IDENTITY_TOKEN_FILE are set, which is not allowed; unset one of them.', {exitCode: 4})
+    throw new KeyInputError('Both WANDB_API_KEY and WANDB_IDENTITY_TOKEN_FILE are set, which is not allowed; unset one of them.', {exitCode: ExitCode.AUTH})
   }
   if (envKey) return checkedApiKey(envKey, 'env', 'WANDB_API_KEY')
   if (tokenFile) return {kind: 'identity-token-file', path: tokenFile, source: 'env', description: 'WANDB_IDENTITY_TOKEN_FILE'}

@@ -1,14 +1,10 @@
 /**
  * The errors of the credentials engine. Each is a UserFacingError whose `userText` a CLI prints
- * as is and whose `exitCode` is one of CREDENTIALS_EXIT. None of them ever holds an API key.
+ * as is and whose `exitCode` is an ExitCode (USAGE, AUTH, NETWORK or LOCAL_FILE). None of them
+ * ever holds an API key.
  */
 import {UserFacingError} from '../errors.ts'
-
-/**
- * The exit codes these errors carry. The values are those of src/commands/exit-codes.ts
- * (core cannot import commands; test/commands/exit-codes.test.ts keeps the two in step).
- */
-export const CREDENTIALS_EXIT = {USAGE: 2, AUTH: 4, NETWORK: 5, LOCAL_FILE: 8} as const
+import {ExitCode} from '../exit-codes.ts'
 
 /** A server URL that the SDK would refuse (not http/https, app.wandb.ai, a bad Forge address…). */
 export class InvalidBaseUrlError extends UserFacingError {
@@ -17,7 +13,7 @@ export class InvalidBaseUrlError extends UserFacingError {
   constructor(url: string, reason: string, o: {source?: string; fromFile?: boolean; cause?: unknown} = {}) {
     const from = o.source ? ` (from ${o.source})` : ''
     super(`credentials: invalid base url ${url}: ${reason}`, `${JSON.stringify(url)}${from} is not a valid W&B server address: ${reason}`, {
-      cause: o.cause, exitCode: o.fromFile ? CREDENTIALS_EXIT.LOCAL_FILE : CREDENTIALS_EXIT.USAGE,
+      cause: o.cause, exitCode: o.fromFile ? ExitCode.LOCAL_FILE : ExitCode.USAGE,
     })
     this.url = url
   }
@@ -27,7 +23,7 @@ export class InvalidBaseUrlError extends UserFacingError {
 export class ApiKeyFormatError extends UserFacingError {
   override name = 'ApiKeyFormatError'
   constructor(problem: string, source: string) {
-    super(`credentials: bad api key format from ${source}: ${problem}`, `Invalid API key from ${source}: ${problem}`, {exitCode: CREDENTIALS_EXIT.AUTH})
+    super(`credentials: bad api key format from ${source}: ${problem}`, `Invalid API key from ${source}: ${problem}`, {exitCode: ExitCode.AUTH})
   }
 }
 
@@ -35,7 +31,7 @@ export class ApiKeyFormatError extends UserFacingError {
 export class KeyInputError extends UserFacingError {
   override name = 'KeyInputError'
   constructor(userText: string, o: {cause?: unknown; exitCode?: number} = {}) {
-    super(`credentials: key input: ${userText}`, userText, {cause: o.cause, exitCode: o.exitCode ?? CREDENTIALS_EXIT.USAGE})
+    super(`credentials: key input: ${userText}`, userText, {cause: o.cause, exitCode: o.exitCode ?? ExitCode.USAGE})
   }
 }
 
@@ -44,7 +40,7 @@ export class NoApiKeyError extends UserFacingError {
   override name = 'NoApiKeyError'
   constructor(baseUrl: string) {
     super(`credentials: no api key for ${baseUrl}`, `No API key configured for ${baseUrl}. Run \`nexus login KEY\` (or pipe the key into \`nexus login -\`), or set WANDB_API_KEY.`, {
-      exitCode: CREDENTIALS_EXIT.AUTH,
+      exitCode: ExitCode.AUTH,
     })
   }
 }
@@ -57,7 +53,7 @@ export class NetrcSyntaxError extends UserFacingError {
   readonly reason: string
   constructor(path: string, line: number, reason: string) {
     super(`credentials: netrc ${path}:${line}: ${reason}`, `The netrc file ${path} is malformed at line ${line}: ${reason}. Fix or remove that line; the file was not changed.`, {
-      exitCode: CREDENTIALS_EXIT.LOCAL_FILE,
+      exitCode: ExitCode.LOCAL_FILE,
     })
     this.path = path
     this.line = line
@@ -72,7 +68,7 @@ export class SettingsFileSyntaxError extends UserFacingError {
   readonly line: number
   constructor(path: string, line: number, reason: string) {
     super(`credentials: settings ${path}:${line}: ${reason}`, `The settings file ${path} is malformed at line ${line}: ${reason}. Fix that line; the file was not changed.`, {
-      exitCode: CREDENTIALS_EXIT.LOCAL_FILE,
+      exitCode: ExitCode.LOCAL_FILE,
     })
     this.path = path
     this.line = line
@@ -85,7 +81,7 @@ export class CredentialsFileError extends UserFacingError {
   readonly path: string
   constructor(action: 'read' | 'write', path: string, cause: unknown) {
     const detail = cause instanceof Error ? cause.message : String(cause)
-    super(`credentials: cannot ${action} ${path}: ${detail}`, `Cannot ${action} ${path}: ${detail}`, {cause, exitCode: CREDENTIALS_EXIT.LOCAL_FILE})
+    super(`credentials: cannot ${action} ${path}: ${detail}`, `Cannot ${action} ${path}: ${detail}`, {cause, exitCode: ExitCode.LOCAL_FILE})
     this.path = path
   }
 }
@@ -97,7 +93,7 @@ export class ApiKeyRejectedError extends UserFacingError {
   readonly status: number | undefined
   constructor(baseUrl: string, detail: string, o: {status?: number; cause?: unknown} = {}) {
     super(`credentials: key rejected by ${baseUrl}: ${detail}`, `The API key was rejected by ${baseUrl}: ${detail}. Nothing was written.`, {
-      cause: o.cause, exitCode: CREDENTIALS_EXIT.AUTH,
+      cause: o.cause, exitCode: ExitCode.AUTH,
     })
     this.baseUrl = baseUrl
     this.status = o.status
@@ -110,7 +106,7 @@ export class ServerUnreachableError extends UserFacingError {
   readonly baseUrl: string
   constructor(baseUrl: string, detail: string, cause: unknown) {
     super(`credentials: cannot verify with ${baseUrl}: ${detail}`, `Could not verify the API key with ${baseUrl}: ${detail}. Check the URL and your network; nothing was written. (--no-verify stores the key without checking it.)`, {
-      cause, exitCode: CREDENTIALS_EXIT.NETWORK,
+      cause, exitCode: ExitCode.NETWORK,
     })
     this.baseUrl = baseUrl
   }
@@ -121,7 +117,7 @@ export class EntityNotAccessibleError extends UserFacingError {
   override name = 'EntityNotAccessibleError'
   constructor(entity: string, username: string, known: readonly string[]) {
     super(`credentials: entity ${entity} not accessible to ${username}`, `The account ${username} cannot use the entity ${JSON.stringify(entity)}: it is neither its default entity nor one of its teams (${known.join(', ') || 'none'}). Nothing was written.`, {
-      exitCode: CREDENTIALS_EXIT.AUTH,
+      exitCode: ExitCode.AUTH,
     })
   }
 }

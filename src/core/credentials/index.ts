@@ -11,7 +11,7 @@ export type {BaseUrlSource, ResolveBaseUrlOptions, ResolvedBaseUrl} from './base
 export {resolveEnvironment} from './environment.ts'
 export type {Env, Environment} from './environment.ts'
 export {
-  ApiKeyFormatError, ApiKeyRejectedError, CREDENTIALS_EXIT, CredentialsFileError, EntityNotAccessibleError,
+  ApiKeyFormatError, ApiKeyRejectedError, CredentialsFileError, EntityNotAccessibleError,
   InvalidBaseUrlError, KeyInputError, NetrcSyntaxError, NoApiKeyError, ServerUnreachableError, SettingsFileSyntaxError,
 } from './errors.ts'
 export {DEFAULT_BASE_URL, appUrlOf, authorizeUrlOf, netlocOf, normalizeBaseUrl} from './host-url.ts'

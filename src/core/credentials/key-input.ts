@@ -62,6 +62,8 @@ export interface PromptInput {
  * KeyInputError. The terminal is restored in every case.
  */
 export function promptHidden(question: string, input: PromptInput, output: {write(s: string): unknown}): Promise<string> {
+  // echo off before the question appears, so a key typed or pasted at once is never shown
+  input.setRawMode?.(true)
   output.write(question)
   return new Promise<string>((resolve, reject) => {
     let value = ''
@@ -84,7 +86,6 @@ export function promptHidden(question: string, input: PromptInput, output: {writ
         else if (ch >= ' ') value += ch
       }
     }
-    input.setRawMode?.(true)
     input.on('data', onData)
     input.on('end', onEnd)
     input.resume()

@@ -107,8 +107,6 @@ export interface NetrcWrite {
   machine: string
   /** The file did not exist before. */
   created: boolean
-  /** The entry already held exactly this key for this machine. */
-  replacedSameKey: boolean
 }
 
 /**
@@ -130,7 +128,6 @@ export function checkNetrcWritable(e: Environment = {}): {path: string; text: st
 export function writeNetrcKey(baseUrl: string, apiKey: string, e: Environment = {}): NetrcWrite {
   const machine = netlocOf(baseUrl)
   const {path, text} = checkNetrcWritable(e)
-  const previous = text === undefined ? undefined : parseNetrcFile(path, text).hosts.get(machine)
   const updated = updateNetrcText(text ?? '', machine, apiKey)
   try {
     mkdirSync(dirname(path), {recursive: true})
@@ -138,5 +135,5 @@ export function writeNetrcKey(baseUrl: string, apiKey: string, e: Environment = 
   } catch (err) {
     throw new CredentialsFileError('write', path, err)
   }
-  return {path, machine, created: text === undefined, replacedSameKey: previous?.password === apiKey}
+  return {path, machine, created: text === undefined}
 }

@@ -4,7 +4,7 @@
  * temporary file beside the target (through a symlink, beside its target), is flushed, and is
  * renamed over it.
  */
-import {chmodSync, closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync} from 'node:fs'
+import {chmodSync, closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 import {CredentialsFileError} from './errors.ts'
 
@@ -20,7 +20,9 @@ export function readTextIfExists(path: string): string | undefined {
 
 /**
  * Writes `text` to `path` atomically. `mode` is the new file's permission bits; when undefined,
- * an existing file keeps its mode and a new one gets 0666 less the umask. Throws the fs error.
+ * an existing file keeps its mode and a new one gets 0666 less the umask. When the folder does
+ * not allow a temporary file (but the file itself is writable), the file is rewritten in place,
+ * as the SDK always does. Throws the fs error.
  */
 export function writeFileAtomic(path: string, text: string, mode?: number): void {
   let target = path
@@ -38,7 +40,15 @@ export function writeFileAtomic(path: string, text: string, mode?: number): void
     }
   }
   const tmp = join(dirname(target), `.${basename(target)}.nexus-${process.pid}-${Date.now()}.tmp`)
-  const fd = openSync(tmp, 'wx', 0o600)
+  let fd: number
+  try {
+    fd = openSync(tmp, 'wx', 0o600)
+  } catch (err) {
+    if (!['EACCES', 'EPERM', 'EROFS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err
+    writeFileSync(target, text, {mode: finalMode})
+    chmodSync(target, finalMode)
+    return
+  }
   try {
     try {
       writeSync(fd, text)
