@@ -1,2 +1,15 @@
-/** Offline-run sync: replays .wandb files through the core's sender. */
+/** Offline-run sync: replays .wandb files through the core's sender (no HTTP code of its own). */
+export {discoverTargets, runIdFromFileName} from './discover.ts'
+export type {SyncTarget} from './discover.ts'
+export {readRunInfo} from './run-info.ts'
+export type {RunInfo} from './run-info.ts'
+export {RunReplayer} from './run-replayer.ts'
+export type {ReplayProgress, ReplayResult, ReplayStatus, ReplayerOptions} from './run-replayer.ts'
+export {cursorPath, loadCursor} from './sync-cursor.ts'
+export {SyncError} from './sync-errors.ts'
+export {syncTargets} from './sync-manager.ts'
+export type {SyncPlanOptions} from './sync-manager.ts'
 export {syncSessions} from './sync-sessions.ts'
+export type {SyncOptions} from './sync-settings.ts'
+export {viewRecords} from './view-records.ts'
+export type {ViewedFile} from './view-records.ts'

@@ -32,6 +32,11 @@ export class FakeFileStream implements FileStream {
     return Promise.resolve(this.outcome)
   }
 
+  /** Recorded updates are delivered at once, so there is nothing to wait for. */
+  flush(): Promise<void> {
+    return Promise.resolve()
+  }
+
   isStopped(): boolean {
     return this.stopped
   }

@@ -66,6 +66,8 @@ export interface FileStream {
   finishWithExit(exitCode: number): Promise<Delivery>
   finishWithoutExit(): Promise<Delivery>
   isStopped(): boolean
+  /** Resolves once everything queued before the call was accepted by the server (or the stream ended). */
+  flush(): Promise<void>
 }
 
 /** The names of the four server-side files in a request. */

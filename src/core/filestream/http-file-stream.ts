@@ -46,6 +46,9 @@ export class HttpFileStream implements FileStream {
   #nextTokenAt = Number.NEGATIVE_INFINITY
   #wake: AbortController | undefined
 
+  #queuedSeq = 0
+  #ackedSeq = 0
+  #flushWaiters: Array<{target: number; resolve: () => void}> = []
   /** Set once the transmit loop ended after finish: a later abort changes nothing. */
   #completed = false
 
@@ -89,6 +92,7 @@ export class HttpFileStream implements FileStream {
     const limit = this.#tuning.maxLineBytes
     const history = update.history?.filter((line) => this.#fitsLine(line, limit, 'history', 'run.log() data'))
     const events = update.events?.filter((line) => this.#fitsLine(line, limit, 'system metrics', undefined))
+    this.#queuedSeq++
     this.#pending.merge({...update, history, events})
     if (update.summary !== undefined && this.#fitsLine(update.summary, this.#tuning.maxSummaryBytes, 'summary', 'summary data')) {
       this.#pending.summary = update.summary === this.#state.lastSummary ? undefined : update.summary
@@ -132,12 +136,15 @@ export class HttpFileStream implements FileStream {
       const now = this.#clock.now()
       const heartbeatDue = this.#lastSendAt + this.#tuning.heartbeatPeriodMs
       if (this.#pending.isEmpty) {
+        // nothing in flight and nothing pending: every update so far was sent (or merged away)
+        this.#ackedSeq = this.#queuedSeq
+        this.#settleFlushes()
         if (closing()) return
         if (now >= heartbeatDue) await this.#send({})
         else await this.#sleepUntil(heartbeatDue)
         continue
       }
-      const urgent = closing() || this.#pending.preempting || this.#state.isAtSizeLimit(this.#pending)
+      const urgent = closing() || this.#pending.preempting || this.#flushWaiters.length > 0 || this.#state.isAtSizeLimit(this.#pending)
       if (!urgent) {
         this.#reservedAt ??= this.#reserveTransmit(now)
         if (now < this.#reservedAt) {
@@ -147,8 +154,39 @@ export class HttpFileStream implements FileStream {
         }
       }
       this.#reservedAt = undefined
-      await this.#send(this.#state.pop(this.#pending).body)
+      const body = this.#state.pop(this.#pending).body
+      // Everything queued so far is in this request unless it had to be split by size.
+      const covers = this.#pending.isEmpty ? this.#queuedSeq : undefined
+      await this.#send(body)
+      if (covers !== undefined && !this.#dead) this.#ackedSeq = Math.max(this.#ackedSeq, covers)
+      this.#settleFlushes()
     }
+    this.#settleFlushes()
+  }
+
+  /**
+   * Resolves once everything given to streamUpdate before this call was accepted by the server
+   * (sending at once, without waiting for the transmit interval), or the stream died or finished.
+   * Used by `nexus sync` to checkpoint its progress. Resolves at once when nothing is pending.
+   */
+  flush(): Promise<void> {
+    const target = this.#queuedSeq
+    if (this.#ackedSeq >= target || this.#dead || !this.#loop) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      this.#flushWaiters.push({target, resolve})
+      this.#wake?.abort()
+    })
+  }
+
+  #settleFlushes(): void {
+    const done = this.#dead !== undefined || this.#finish !== undefined
+    this.#flushWaiters = this.#flushWaiters.filter((w) => {
+      if (done || this.#ackedSeq >= w.target) {
+        w.resolve()
+        return false
+      }
+      return true
+    })
   }
 
   /** Takes the transmit token: the time this batch may go (now for the first one). */

@@ -71,6 +71,10 @@ export class RunUpserter {
     return this.params.offsets
   }
 
+  setFileStreamOffsets(offsets: FileStreamOffsets): void {
+    this.params.offsets = {...offsets}
+  }
+
   async init(record: RunRecord, signal: AbortSignal): Promise<RunRecord> {
     const s = this.#o.settings
     const op = this.#o.operations.start(`setting up run ${record.run_id}`)

@@ -1,6 +1,6 @@
 import {FILE_TRANSFER_POLICY, GRAPHQL_POLICY, GraphQLClient, HttpClient, NetworkPeeker, basicAuthorization, withOverrides} from '../api/index.ts'
 import {ConsoleLogs} from '../console/index.ts'
-import {HttpFileStream} from '../filestream/index.ts'
+import {HttpFileStream, type FileStream} from '../filestream/index.ts'
 import {FileTransferManager} from '../filetransfer/index.ts'
 import type {Logger} from '../observability/index.ts'
 import {Printer} from '../observability/index.ts'
@@ -28,6 +28,8 @@ export interface SenderOptions {
   syncStateFile?: string
   /** This writer's id (config _wandb.e key); random when absent. */
   writerId?: string
+  /** Sync only: wraps the file_stream (e.g. to hold back data the server already has). */
+  wrapFileStream?: (fileStream: FileStream) => FileStream
 }
 
 /** A sender stage with everything it uses: what live streams and `nexus sync` share. */
@@ -75,7 +77,7 @@ export function buildSender(o: SenderOptions): SenderParts {
     ? new FileTransferManager({http, logger, policy: withOverrides(FILE_TRANSFER_POLICY, settings.fileTransferOverrides), signal: runAbort.signal})
     : undefined
   const fs = settings.fileStreamOverrides
-  const fileStream = http
+  const httpFileStream = http
     ? new HttpFileStream({
         http, logger, clock, printer, signal: runAbort.signal, stopOnFatalError: settings.stopOnFatalError,
         settings: {
@@ -84,6 +86,7 @@ export function buildSender(o: SenderOptions): SenderParts {
         },
       })
     : undefined
+  const fileStream = httpFileStream && o.wrapFileStream ? o.wrapFileStream(httpFileStream) : httpFileStream
   const runFiles = graphql && transfers
     ? new RunFilesUploader({
         filesDir: settings.filesDir,

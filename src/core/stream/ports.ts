@@ -57,6 +57,8 @@ export interface RunPort {
   readonly initialized: boolean
   readonly startTimeMs: number
   readonly fileStreamOffsets: {history: number; events: number; summary: number; output: number}
+  /** Sync: where file_stream continues (our own count of what the server already has). */
+  setFileStreamOffsets(offsets: {history: number; events: number; summary: number; output: number}): void
 }
 
 /** Run-file uploads (runfiles RunFilesUploader). */

@@ -34,6 +34,39 @@ function setup(hooks: FakeUploadServerHooks = {}, opts: Partial<FileStreamOption
   return {s, fs, clock, printed, requests, start, bodies: () => s.fileStreamRequests.map((r) => r.body)}
 }
 
+describe('HttpFileStream flush', () => {
+  test('flush sends at once, skipping the transmit interval, and resolves after the server accepted it', async () => {
+    const {fs, clock, requests, bodies} = setup()
+    fs.streamUpdate({history: ['{"step":0}']})
+    await requests(1)
+    fs.streamUpdate({history: ['{"step":1}']})
+    await clock.whenSleeping()
+    let flushed = false
+    const done = fs.flush().then(() => (flushed = true))
+    await requests(2)
+    await done
+    expect(flushed).toBe(true)
+    expect(bodies()[1]).toEqual({files: {[HISTORY]: {offset: 1, content: ['{"step":1}']}}})
+  })
+
+  test('flush with nothing pending resolves at once, also when updates were merged away', async () => {
+    const {fs, requests} = setup()
+    fs.streamUpdate({summary: '{"a":1}'})
+    await requests(1)
+    await fs.flush()
+    fs.streamUpdate({summary: '{"a":1}'}) // same summary: nothing new to send
+    await fs.flush()
+  })
+
+  test('flush resolves when the stream dies', async () => {
+    const {fs, requests} = setup({fileStream: () => new Response('bad', {status: 400})})
+    fs.streamUpdate({history: ['{"x":1}']})
+    const done = fs.flush()
+    await requests(1)
+    await done
+  })
+})
+
 describe('HttpFileStream transmission', () => {
   test('posts JSON with credentials to the run\'s file_stream URL', async () => {
     const {s, fs, requests} = setup({}, {headers: {'X-WANDB-ASYNC-CLIENT-ID': 'c1'}})

@@ -1,0 +1,99 @@
+import {basename} from 'node:path'
+import type {ReplayProgress, ReplayResult, SyncTarget} from '../../sync/index.ts'
+import {chalk, interactive, spinner} from './terminal.ts'
+
+const MB = 1024 * 1024
+
+function runName(target: SyncTarget): string {
+  return basename(target.runDir)
+}
+
+function describe(result: ReplayResult): string {
+  const what = `${result.steps} steps, ${result.filesUploaded} files`
+  switch (result.status) {
+    case 'synced':
+      return `synced (${what})`
+    case 'partial':
+      return `partially synced (${what}; ${result.undelivered.length} upload(s) not delivered)`
+    case 'damaged':
+      return `synced what was intact (${what}; ${result.damage.reduce((s, d) => s + d.bytes, 0) + (result.truncated?.bytes ?? 0)} damaged bytes)`
+    case 'failed':
+      return `failed: ${result.error?.userText ?? 'unknown error'}`
+  }
+}
+
+/**
+ * What `nexus sync` shows while it works: on a terminal one live line (ora) with the runs in
+ * flight, bytes, rate and ETA, and a persisted line per finished run; elsewhere plain log lines.
+ * `--json` shows nothing here (the command prints one JSON summary at the end).
+ */
+export class SyncProgressView {
+  readonly #total: number
+  readonly #quiet: boolean
+  readonly #live = new Map<SyncTarget, {progress?: ReplayProgress; startedAt: number}>()
+  readonly #spinner = spinner('Syncing…')
+  #done = 0
+  readonly #print: (line: string) => void
+
+  constructor(o: {total: number; json: boolean; print: (line: string) => void}) {
+    this.#total = o.total
+    this.#quiet = o.json
+    this.#print = o.print
+    if (!this.#quiet && interactive()) this.#spinner.start()
+  }
+
+  started(target: SyncTarget): void {
+    this.#live.set(target, {startedAt: performance.now()})
+    if (!this.#quiet && !interactive()) this.#print(`sync: started ${runName(target)}`)
+    this.#render()
+  }
+
+  progress(target: SyncTarget, p: ReplayProgress): void {
+    const entry = this.#live.get(target)
+    if (entry) entry.progress = p
+    this.#render()
+  }
+
+  done(target: SyncTarget, result: ReplayResult): void {
+    this.#live.delete(target)
+    this.#done++
+    if (this.#quiet) return
+    const line = `[${this.#done}/${this.#total}] ${runName(target)}: ${describe(result)}${result.url ? ` → ${result.url}` : ''}`
+    const ok = result.status === 'synced'
+    if (interactive()) {
+      this.#spinner.stopAndPersist({symbol: ok ? chalk.green('✔') : chalk.yellow('✖'), text: line})
+      if (this.#live.size > 0 || this.#done < this.#total) this.#spinner.start()
+    } else {
+      this.#print(`sync: ${line}`)
+    }
+    this.#render()
+  }
+
+  /** Stops the live line. Idempotent. */
+  stop(): void {
+    if (this.#spinner.isSpinning) this.#spinner.stop()
+  }
+
+  #render(): void {
+    if (this.#quiet || !interactive()) return
+    const parts = [...this.#live.entries()].slice(0, 3).map(([t, e]) => {
+      const p = e.progress
+      if (!p || p.totalBytes === 0) return `${runName(t)} starting`
+      const secs = (performance.now() - e.startedAt) / 1000
+      const rate = secs > 0 ? p.bytesRead / secs : 0
+      const eta = rate > 0 ? Math.max(0, (p.totalBytes - p.bytesRead) / rate) : 0
+      const pct = Math.floor((100 * p.bytesRead) / p.totalBytes)
+      return `${runName(t)} ${p.phase} ${pct}% ${(p.bytesRead / MB).toFixed(1)}/${(p.totalBytes / MB).toFixed(1)} MB ${(rate / MB).toFixed(1)} MB/s ETA ${eta.toFixed(0)}s`
+    })
+    this.#spinner.text = `Syncing ${this.#done}/${this.#total} · ${parts.join(' · ') || 'finishing'}`
+  }
+}
+
+/** The final table: run, status, steps, files, URL (plain text, aligned). */
+export function resultsTable(results: ReplayResult[]): string[] {
+  const rows = results.map((r) => [basename(r.file).replace(/\.wandb$/, ''), r.status, String(r.steps), String(r.filesUploaded), r.url ?? '-'])
+  const header = ['run', 'status', 'steps', 'files', 'url']
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')
+  return [fmt(header), ...rows.map(fmt)]
+}

@@ -1,0 +1,315 @@
+import {existsSync, statSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {ExitCode} from '../core/exit-codes.ts'
+import {errorMessage} from '../core/errors.ts'
+import type {Delivery} from '../core/filetransfer/index.ts'
+import type {Logger} from '../core/observability/index.ts'
+import {Record, RunRecord, type ServerResponse} from '../core/proto.ts'
+import {Channel, type Clock} from '../core/runtime/index.ts'
+import {fileB64Md5} from '../core/runfiles/index.ts'
+import {CapturingResponder} from '../core/server/index.ts'
+import {RunSettings} from '../core/settings/index.ts'
+import {buildSender, runUrl, type SenderParts, type Work} from '../core/stream/index.ts'
+import {TransactionLogReader, type Damage, type LogRecord, type TruncatedTail} from '../core/txlog/index.ts'
+import {CatchUpFileStream} from './catch-up-file-stream.ts'
+import {SyncError} from './sync-errors.ts'
+import {loadCursor, removeCursor, saveCursor, type SyncCursor} from './sync-cursor.ts'
+import {syncSettings, type SyncOptions} from './sync-settings.ts'
+
+/** How often progress is made durable (barrier + file_stream flush + cursor write). */
+const CHECKPOINT_MS = 3000
+/** Records queued to the sender before feeding waits (backpressure from the network side). */
+const SENDER_QUEUE = 256
+/** Live mode: how long to wait for a run that is still being written before reading again. */
+const LIVE_POLL_MS = 1000
+
+export type ReplayStatus = 'synced' | 'partial' | 'damaged' | 'failed'
+
+export interface ReplayProgress {
+  phase: 'starting' | 'catching-up' | 'uploading' | 'waiting' | 'finishing' | 'done'
+  bytesRead: number
+  totalBytes: number
+  records: number
+  steps: number
+}
+
+export interface ReplayResult {
+  file: string
+  status: ReplayStatus
+  entity: string
+  project: string
+  runId: string
+  displayName: string
+  url: string | undefined
+  steps: number
+  filesUploaded: number
+  damage: Damage[]
+  truncated: TruncatedTail | null
+  undelivered: Delivery[]
+  error?: SyncError
+  /** file_stream lines this replay ended at (a stitched run's next fragment continues there). */
+  offsets: {history: number; events: number}
+}
+
+export interface ReplayerOptions {
+  file: string
+  sync: SyncOptions
+  logger: Logger
+  clock: Clock
+  /** Follow a run that is still being written until its exit record. */
+  live?: boolean
+  /** Continue from a saved cursor (default true). */
+  resume?: boolean
+  /** Write `<file>.synced` after a complete sync (default true). */
+  markSynced?: boolean
+  /** Lines already on the server from earlier fragments of the same run (--id stitching). */
+  initialOffsets?: {history: number; events: number}
+  onProgress?: (p: ReplayProgress) => void
+  signal?: AbortSignal
+}
+
+const CONSOLE_KINDS = new Set(['output_raw', 'output', 'output_logger'])
+
+/**
+ * Syncs one .wandb file by replaying its records through the same Sender a live run uses (no
+ * handler: the file already holds derived records). Resumable: progress is checkpointed to a
+ * cursor after the server confirmed it, and a rerun replays what came before the cursor locally
+ * only (state, line numbers) without sending it again. Never rejects: failures are in the result.
+ */
+export class RunReplayer {
+  readonly #o: ReplayerOptions
+  #progress: ReplayProgress = {phase: 'starting', bytesRead: 0, totalBytes: 0, records: 0, steps: 0}
+  #uploaded: {[path: string]: string} = {}
+  #decodeDamage: Damage[] = []
+  #events = 0
+
+  constructor(o: ReplayerOptions) {
+    this.#o = o
+  }
+
+  async run(): Promise<ReplayResult> {
+    const {file} = this.#o
+    let reader: TransactionLogReader
+    try {
+      reader = TransactionLogReader.open(file)
+    } catch (err) {
+      return this.#failed(new SyncError(`sync: cannot open ${file}: ${errorMessage(err)}`, `Cannot read ${file}: ${errorMessage(err)}`, {cause: err, exitCode: ExitCode.DAMAGED}))
+    }
+    try {
+      return await this.#replay(reader)
+    } catch (err) {
+      const e = err instanceof SyncError ? err : new SyncError(`sync: ${errorMessage(err)}`, `Internal error: ${errorMessage(err)}`, {cause: err})
+      return this.#failed(e, reader)
+    } finally {
+      reader.close()
+    }
+  }
+
+  async #replay(reader: TransactionLogReader): Promise<ReplayResult> {
+    const o = this.#o
+    this.#progress.totalBytes = statSync(o.file).size
+    const first = await this.#readUntilRun(reader)
+    if (!first) {
+      throw new SyncError('sync: no run record', `${o.file} holds no run record: nothing to sync.`, {exitCode: ExitCode.DAMAGED})
+    }
+    const runRecord = first.run
+    const settings = new RunSettings(syncSettings(o.file, runRecord, o.sync))
+    const cursor = o.resume === false ? undefined : loadCursor(o.file, this.#progress.totalBytes)
+    if (cursor) this.#uploaded = {...cursor.uploaded}
+    let gate!: CatchUpFileStream
+    const parts = buildSender({
+      settings, logger: o.logger, clock: o.clock, syncStateFile: o.file,
+      wrapFileStream: (fs) => (gate = new CatchUpFileStream(fs, cursor !== undefined, (paths) => this.#noteUploaded(settings, paths))),
+    })
+    const input = new Channel<Work>(SENDER_QUEUE)
+    const senderDone = parts.sender.run(input)
+    try {
+      const answer = await this.#call(input, this.#withOverrides(first.record, settings))
+      const runResult = answer.server_response_type.oneofKind === 'result_communicate' && answer.server_response_type.result_communicate.result_type.oneofKind === 'run_result'
+        ? answer.server_response_type.result_communicate.result_type.run_result
+        : undefined
+      if (runResult?.error && runResult.error.message) {
+        throw new SyncError(`sync: run init failed: ${runResult.error.message}`, `The server refused the run: ${runResult.error.message}`, {exitCode: runResult.error.code === 2 ? ExitCode.AUTH : ExitCode.NETWORK})
+      }
+      const startRun = async () => {
+        await this.#barrier(input)
+        const base = o.initialOffsets ?? {history: 0, events: 0}
+        parts.context.run.setFileStreamOffsets({history: base.history + (gate?.historyLines ?? 0), events: base.events + (gate?.eventLines ?? 0), summary: 0, output: 0})
+        if (gate) gate.catchingUp = false
+        await input.send({record: Record.create({record_type: {oneofKind: 'request', request: {request_type: {oneofKind: 'run_start', run_start: {run: runResult?.run}}}}})})
+      }
+      let catchingUp = cursor !== undefined && cursor.offset > first.end
+      this.#progress.phase = catchingUp ? 'catching-up' : 'uploading'
+      if (!catchingUp) await startRun()
+      let exitRecord: Record | undefined
+      let lastEnd = first.end
+      let lastCheckpoint = o.clock.now()
+      for (;;) {
+        const next = reader.next()
+        if (!next) {
+          if (o.live && !exitRecord && !o.signal?.aborted) {
+            this.#setPhase('waiting')
+            await o.clock.sleep(LIVE_POLL_MS, o.signal).catch(() => {})
+            continue
+          }
+          break
+        }
+        this.#progress.bytesRead = next.end
+        const record = this.#decode(next)
+        if (!record) continue
+        const kind = record.record_type.oneofKind
+        if (catchingUp && next.offset >= cursor!.offset) {
+          catchingUp = false
+          await startRun()
+          this.#setPhase('uploading')
+        }
+        if (kind === 'exit') {
+          exitRecord = record
+          break
+        }
+        if (o.sync.skipConsole && kind && CONSOLE_KINDS.has(kind)) continue
+        if (kind === 'run') this.#withOverrides(record, settings)
+        if (catchingUp && kind === 'files') await this.#dropUploadedFiles(record, settings)
+        if (kind === 'history') this.#progress.steps++
+        if (kind === 'stats') this.#events++
+        this.#progress.records++
+        await input.send({record})
+        lastEnd = next.end
+        if (!catchingUp && o.clock.now() - lastCheckpoint >= CHECKPOINT_MS) {
+          await this.#checkpoint(input, parts, lastEnd)
+          lastCheckpoint = o.clock.now()
+        }
+        o.onProgress?.({...this.#progress})
+      }
+      if (catchingUp) await startRun()
+      this.#setPhase('finishing')
+      await this.#checkpoint(input, parts, lastEnd)
+      const exit = exitRecord ?? Record.create({record_type: {oneofKind: 'exit', exit: {exit_code: 1, runtime: 0, not_complete: false}}})
+      await this.#call(input, exit)
+      const deliveries = await parts.context.finished.promise
+      input.close()
+      await senderDone
+      return this.#result(settings, reader, deliveries)
+    } finally {
+      input.close()
+      parts.abort(new Error('sync finished'))
+    }
+  }
+
+  /** Reads records up to and including the first run record. */
+  async #readUntilRun(reader: TransactionLogReader): Promise<{record: Record; run: RunRecord; end: number} | undefined> {
+    for (;;) {
+      const next = reader.next()
+      if (!next) {
+        if (this.#o.live && !this.#o.signal?.aborted) {
+          this.#setPhase('waiting')
+          await this.#o.clock.sleep(LIVE_POLL_MS, this.#o.signal).catch(() => {})
+          continue
+        }
+        return undefined
+      }
+      const record = this.#decode(next)
+      if (record?.record_type.oneofKind === 'run') return {record, run: record.record_type.run, end: next.end}
+    }
+  }
+
+  #decode(next: LogRecord): Record | undefined {
+    try {
+      return Record.fromBinary(next.data)
+    } catch (err) {
+      this.#o.logger.warn('sync: undecodable record skipped', {offset: next.offset, error: errorMessage(err)})
+      this.#decodeDamage.push({offset: next.offset, bytes: next.end - next.offset, reason: 'undecodable record'})
+      return undefined
+    }
+  }
+
+  /** --entity/--project/--id apply to run records only (as in Go). */
+  #withOverrides(record: Record, settings: RunSettings): Record {
+    if (record.record_type.oneofKind !== 'run') return record
+    const run = record.record_type.run
+    const {entity, project, runId} = this.#o.sync
+    if (entity) run.entity = entity
+    if (project) run.project = project
+    if (runId) run.run_id = runId
+    if (!run.run_id) run.run_id = settings.runId
+    return record
+  }
+
+  /** Sends a record with a responder and waits for its answer. */
+  async #call(input: Channel<Work>, record: Record): Promise<ServerResponse> {
+    const responder = new CapturingResponder()
+    await input.send({record, responder})
+    return responder.answer
+  }
+
+  /** Resolves when the sender has processed everything sent before (a status request answered in order). */
+  async #barrier(input: Channel<Work>): Promise<void> {
+    await this.#call(input, Record.create({record_type: {oneofKind: 'request', request: {request_type: {oneofKind: 'status', status: {}}}}}))
+  }
+
+  /** Makes progress durable: everything fed up to `end` is on the server when the cursor is written. */
+  async #checkpoint(input: Channel<Work>, parts: SenderParts, end: number): Promise<void> {
+    await this.#barrier(input)
+    await parts.context.fileStream?.flush()
+    const cursor: SyncCursor = {version: 1, fileSize: this.#progress.totalBytes, offset: end, uploaded: {...this.#uploaded}}
+    try {
+      saveCursor(this.#o.file, cursor)
+    } catch (err) {
+      this.#o.logger.captureError('sync: cannot save the cursor', err)
+    }
+  }
+
+  /** Catching up: files already uploaded with the same content are not uploaded again. */
+  async #dropUploadedFiles(record: Record, settings: RunSettings): Promise<void> {
+    if (record.record_type.oneofKind !== 'files') return
+    const keep = []
+    for (const item of record.record_type.files.files) {
+      const known = this.#uploaded[item.path]
+      const path = join(settings.filesDir, item.path)
+      if (known && existsSync(path) && (await fileB64Md5(path).catch(() => '')) === known) continue
+      keep.push(item)
+    }
+    record.record_type.files.files = keep
+  }
+
+  #noteUploaded(settings: RunSettings, paths: string[]): void {
+    for (const p of paths) {
+      void fileB64Md5(join(settings.filesDir, p)).then((md5) => (this.#uploaded[p] = md5), () => {})
+    }
+  }
+
+  #setPhase(phase: ReplayProgress['phase']): void {
+    this.#progress.phase = phase
+    this.#o.onProgress?.({...this.#progress})
+  }
+
+  #result(settings: RunSettings, reader: TransactionLogReader, deliveries: Delivery[]): ReplayResult {
+    const damage = [...reader.damage, ...this.#decodeDamage]
+    const truncated = reader.truncatedTail
+    const undelivered = deliveries.filter((d) => d.status !== 'delivered')
+    const status: ReplayStatus = undelivered.length > 0 ? 'partial' : damage.length > 0 || truncated ? 'damaged' : 'synced'
+    if (status === 'synced') {
+      if (this.#o.markSynced !== false) writeFileSync(`${this.#o.file}.synced`, '')
+      removeCursor(this.#o.file)
+    }
+    this.#setPhase('done')
+    const base = this.#o.initialOffsets ?? {history: 0, events: 0}
+    return {
+      file: this.#o.file, status,
+      entity: settings.entity, project: settings.project, runId: settings.runId, displayName: settings.displayName,
+      url: runUrl(settings), steps: this.#progress.steps, filesUploaded: Object.keys(this.#uploaded).length,
+      damage, truncated, undelivered,
+      offsets: {history: base.history + this.#progress.steps, events: base.events + this.#events},
+    }
+  }
+
+  #failed(error: SyncError, reader?: TransactionLogReader): ReplayResult {
+    this.#o.logger.captureError('sync: failed', error)
+    return {
+      file: this.#o.file, status: 'failed', entity: this.#o.sync.entity ?? '', project: this.#o.sync.project ?? '', runId: this.#o.sync.runId ?? '',
+      displayName: '', url: undefined, steps: this.#progress.steps, filesUploaded: 0,
+      damage: reader ? [...reader.damage, ...this.#decodeDamage] : [], truncated: reader?.truncatedTail ?? null, undelivered: [], error,
+      offsets: this.#o.initialOffsets ?? {history: 0, events: 0},
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import {dirname} from 'node:path'
+import {type RunRecord, Settings} from '../core/proto.ts'
+
+/** Where and as whom a replay uploads, and what it changes on the way. */
+export interface SyncOptions {
+  baseUrl: string
+  apiKey: string
+  entity?: string
+  project?: string
+  /** Sync to this run id instead of the recorded one. */
+  runId?: string
+  skipConsole?: boolean
+  /** Extra HTTP headers (WANDB__EXTRA_HTTP_HEADERS). */
+  extraHeaders?: Record<string, string>
+}
+
+const s = (value: string) => ({value})
+const b = (value: boolean) => ({value})
+
+/**
+ * The settings a replayed run runs with: not offline, the run directory of the .wandb file as
+ * sync_dir (so files/ is that run's), the run's id/entity/project (overrides win), the recorded
+ * start time, and the server to upload to.
+ */
+export function syncSettings(file: string, run: RunRecord, o: SyncOptions): Settings {
+  const start = run.start_time ? Number(run.start_time.seconds) + run.start_time.nanos / 1e9 : 0
+  return Settings.create({
+    base_url: s(o.baseUrl),
+    api_key: s(o.apiKey),
+    run_id: s(o.runId || run.run_id),
+    entity: s(o.entity || run.entity),
+    project: s(o.project || run.project),
+    sync_dir: s(dirname(file)),
+    sync_file: s(file),
+    x_start_time: {value: start},
+    _offline: b(false),
+    x_primary: b(true),
+    console: s(o.skipConsole ? 'off' : 'wrap'),
+    x_skip_transaction_log: b(true),
+    x_extra_http_headers: o.extraHeaders ? {value: o.extraHeaders} : undefined,
+  })
+}
