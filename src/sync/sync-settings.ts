@@ -14,6 +14,27 @@ export interface SyncOptions {
   extraHeaders?: Record<string, string>
 }
 
+/**
+ * The SDK's private tuning settings that `nexus sync` also takes from the environment
+ * (WANDB__X → x_x, as the SDK maps them): retry counts, waits and timeouts of each client.
+ */
+const ENV_TUNING = [
+  'x_graphql_retry_max', 'x_graphql_retry_wait_min_seconds', 'x_graphql_retry_wait_max_seconds', 'x_graphql_timeout_seconds',
+  'x_file_stream_retry_max', 'x_file_stream_retry_wait_min_seconds', 'x_file_stream_retry_wait_max_seconds', 'x_file_stream_timeout_seconds',
+  'x_file_stream_transmit_interval', 'x_file_stream_max_bytes',
+  'x_file_transfer_retry_max', 'x_file_transfer_retry_wait_min_seconds', 'x_file_transfer_retry_wait_max_seconds', 'x_file_transfer_timeout_seconds',
+] as const
+
+function envTuning(env: NodeJS.ProcessEnv): Partial<Settings> {
+  const out: {[k: string]: {value: number}} = {}
+  for (const key of ENV_TUNING) {
+    const raw = env[`WANDB__${key.slice(2).toUpperCase()}`]
+    const n = raw === undefined ? Number.NaN : Number(raw)
+    if (Number.isFinite(n)) out[key] = {value: n}
+  }
+  return out as Partial<Settings>
+}
+
 const s = (value: string) => ({value})
 const b = (value: boolean) => ({value})
 
@@ -22,9 +43,10 @@ const b = (value: boolean) => ({value})
  * sync_dir (so files/ is that run's), the run's id/entity/project (overrides win), the recorded
  * start time, and the server to upload to.
  */
-export function syncSettings(file: string, run: RunRecord, o: SyncOptions): Settings {
+export function syncSettings(file: string, run: RunRecord, o: SyncOptions, env: NodeJS.ProcessEnv = process.env): Settings {
   const start = run.start_time ? Number(run.start_time.seconds) + run.start_time.nanos / 1e9 : 0
   return Settings.create({
+    ...envTuning(env),
     base_url: s(o.baseUrl),
     api_key: s(o.apiKey),
     run_id: s(o.runId || run.run_id),
