@@ -227,10 +227,12 @@ export class RunReplayer {
   #withOverrides(record: Record, settings: RunSettings): Record {
     if (record.record_type.oneofKind !== 'run') return record
     const run = record.record_type.run
-    const {entity, project, runId} = this.#o.sync
+    const {entity, project, runId, jobType, tagReplacements} = this.#o.sync
     if (entity) run.entity = entity
     if (project) run.project = project
     if (runId) run.run_id = runId
+    if (jobType) run.job_type = jobType
+    if (tagReplacements) run.tags = run.tags.map((t) => tagReplacements[t] ?? t).filter((t) => t !== '')
     if (!run.run_id) run.run_id = settings.runId
     return record
   }

@@ -9,6 +9,10 @@ export interface SyncOptions {
   project?: string
   /** Sync to this run id instead of the recorded one. */
   runId?: string
+  /** Replace the run's job type. */
+  jobType?: string
+  /** Rename (or, to "", delete) tags of the run. */
+  tagReplacements?: {[oldTag: string]: string}
   skipConsole?: boolean
   /** Extra HTTP headers (WANDB__EXTRA_HTTP_HEADERS). */
   extraHeaders?: Record<string, string>

@@ -6,6 +6,7 @@ import {describe, expect, test} from 'bun:test'
 import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {startBackend} from '../backend/index.ts'
+import {runWandbCli} from '../e2e/harness.ts'
 import {copyWandbDir, goSync, nexusSync, offlineScenario, state} from './helpers.ts'
 
 const SCENARIOS = ['empty_run', 'log_1000', 'custom_step', 'tagged_run', 'crash_exit1', 'two_runs', 'multi_process'] as const
@@ -31,4 +32,19 @@ describe('nexus sync uploads offline runs like wandb sync (Go)', () => {
       expect(await state(nxBackend)).toEqual(goState)
     })
   }
+
+  test('`wandb sync` with nexus installed as wandb-core gives the same state too', async () => {
+    const written = await offlineScenario('two_runs', 'offviasdk')
+    expect(written.code).toBe(0)
+    const goHome = copyWandbDir(written.dir)
+    const nxHome = copyWandbDir(written.dir)
+    await using goBackend = await startBackend({quiet: true})
+    await using nxBackend = await startBackend({quiet: true})
+    const runDirs = (home: string) => readdirSync(join(home, 'wandb')).filter((d) => d.startsWith('offline-run-')).map((d) => join(home, 'wandb', d))
+    expect((await goSync(runDirs(goHome), goBackend, goHome)).code).toBe(0)
+    const viaNexus = await runWandbCli(['sync', ...runDirs(nxHome)], {core: 'nexus', backend: nxBackend, dir: nxHome})
+    expect(viaNexus.code, viaNexus.stderr).toBe(0)
+    expect(viaNexus.stderr + viaNexus.stdout).toContain('Finished syncing')
+    expect(await state(nxBackend)).toEqual(await state(goBackend))
+  })
 })
