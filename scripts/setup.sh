@@ -14,6 +14,7 @@ fi
 
 need_apt=()
 command -v protoc >/dev/null || need_apt+=(protobuf-compiler libprotobuf-dev)
+[ -x /usr/bin/time ] || need_apt+=(time)
 [ -f /usr/include/google/protobuf/timestamp.proto ] || need_apt+=(libprotobuf-dev)
 [ -x /usr/bin/qemu-aarch64-static ] || need_apt+=(qemu-user-static)
 [ -d /usr/aarch64-linux-gnu/lib ] || need_apt+=(libc6-arm64-cross)

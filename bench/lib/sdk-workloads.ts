@@ -1,0 +1,126 @@
+/**
+ * Workloads 1–4 and 8: Python scripts with the real SDK against the local backend, once per core.
+ * Every repetition checks the backend's state (history length, run count), so a fast wrong
+ * answer cannot pass as a fast one.
+ */
+import {BenchFailure, type BenchContext, lastJson, ok} from './context.ts'
+import type {Core} from './cores.ts'
+import type {Workload} from './workload.ts'
+
+const runId = (tag: string, core: Core, rep: number, i = 0) => `${tag}${core}${rep}x${i}`.toLowerCase().replace(/[^a-z0-9]/g, '')
+
+async function expectRuns(ctx: BenchContext, ids: string[], historyRows: number | undefined) {
+  const runs = await ctx.backend.inspectRuns()
+  for (const id of ids) {
+    const run = runs.find((r) => r.id === id)
+    if (!run) throw new BenchFailure(`run ${id} is not on the backend`)
+    if (run.state !== 'finished') throw new BenchFailure(`run ${id} is ${run.state}, not finished`)
+    if (historyRows !== undefined && run.history.length !== historyRows) throw new BenchFailure(`run ${id} has ${run.history.length} history rows, expected ${historyRows}`)
+  }
+  return runs
+}
+
+export const emptyRun = (mode: 'online' | 'offline'): Workload => ({
+  name: `empty-run-${mode}`,
+  describe: () => `wandb.init() → run.finish(), ${mode}, system metrics off; whole Python process`,
+  metrics: [{key: 'process_s', label: 'process wall', unit: 's'}, {key: 'init_finish_s', label: 'init→finish', unit: 's'}],
+  async measure(ctx, core, rep) {
+    const dir = ctx.freshDir('empty')
+    const id = runId('empty', core, rep)
+    const env: Record<string, string> = {WANDB_RUN_ID: id, ...(mode === 'offline' ? {WANDB_MODE: 'offline'} : {})}
+    const ran = ok(await ctx.python(core, 'empty_run.py', {dir, env}), 'empty_run.py')
+    if (mode === 'online') await expectRuns(ctx, [id], 0)
+    ctx.removeDir(dir)
+    return {process_s: ran.wallS, init_finish_s: lastJson<{wall_s: number}>(ran).wall_s}
+  },
+})
+
+export const v1Scalars: Workload = {
+  name: 'v1-scalars',
+  describe: (q) => `${q ? 3 : 10} processes in parallel, each 1 run × ${q ? 20 : 100} log() of 100 floats`,
+  metrics: [{key: 'wall_s', label: 'all processes', unit: 's'}],
+  async measure(ctx, core, rep) {
+    const procs = ctx.quick ? 3 : 10
+    const steps = ctx.quick ? 20 : 100
+    const dirs = Array.from({length: procs}, () => ctx.freshDir('scalars'))
+    const ids = dirs.map((_, i) => runId('scal', core, rep, i))
+    const t0 = performance.now()
+    const all = await Promise.all(dirs.map((dir, i) => ctx.python(core, 'scalars.py', {dir, env: {WANDB_RUN_ID: ids[i], BENCH_STEPS: String(steps), BENCH_METRICS: '100'}})))
+    const wall = (performance.now() - t0) / 1000
+    all.forEach((r) => ok(r, 'scalars.py'))
+    await expectRuns(ctx, ids, steps)
+    dirs.forEach((d) => ctx.removeDir(d))
+    return {wall_s: wall}
+  },
+}
+
+export const v1Tables: Workload = {
+  name: 'v1-tables',
+  describe: () => '1 run, 10 steps × 20 single-row wandb.Table',
+  metrics: [{key: 'wall_s', label: 'init→finish', unit: 's'}, {key: 'finish_s', label: 'finish()', unit: 's'}],
+  async measure(ctx, core, rep) {
+    const dir = ctx.freshDir('tables')
+    const id = runId('tables', core, rep)
+    const ran = ok(await ctx.python(core, 'tables.py', {dir, env: {WANDB_RUN_ID: id, BENCH_STEPS: '10', BENCH_TABLES: '20'}}), 'tables.py')
+    const [run] = (await expectRuns(ctx, [id], 10)).filter((r) => r.id === id)
+    const tableFiles = Object.keys(run.files).filter((f) => f.endsWith('.table.json')).length
+    if (tableFiles !== 200) throw new BenchFailure(`run ${id} uploaded ${tableFiles} table files, expected 200`)
+    ctx.removeDir(dir)
+    const out = lastJson<{wall_s: number; finish_s: number}>(ran)
+    return {wall_s: out.wall_s, finish_s: out.finish_s}
+  },
+}
+
+export const longRun: Workload = {
+  name: 'long-run',
+  describe: (q) => `1 run × ${q ? '2k' : '100k'} steps × 20 metrics; service peak RSS and CPU from GNU time`,
+  metrics: [
+    {key: 'wall_s', label: 'init→finish', unit: 's'},
+    {key: 'finish_s', label: 'finish() latency', unit: 's'},
+    {key: 'rss_mib', label: 'service peak RSS', unit: 'MiB'},
+    {key: 'cpu_s', label: 'service CPU', unit: 's'},
+  ],
+  async measure(ctx, core, rep) {
+    const steps = ctx.quick ? 2000 : 100_000
+    const dir = ctx.freshDir('long')
+    const id = runId('long', core, rep)
+    const ran = ok(await ctx.python(core, 'scalars.py', {dir, usage: true, env: {WANDB_RUN_ID: id, BENCH_STEPS: String(steps), BENCH_METRICS: '20'}}), 'scalars.py')
+    await expectRuns(ctx, [id], steps)
+    const [u] = ran.usage
+    if (!u) throw new BenchFailure('no service usage recorded')
+    ctx.removeDir(dir)
+    const out = lastJson<{wall_s: number; finish_s: number}>(ran)
+    return {wall_s: out.wall_s, finish_s: out.finish_s, rss_mib: u.maxRssMiB, cpu_s: u.cpuS}
+  },
+}
+
+/** Workload 8 through the whole service: (CPU with stats − CPU without) ÷ samples the backend got. */
+export const systemMonitor: Workload = {
+  name: 'system-monitor',
+  describe: (q) => `idle run of ${q ? 3 : 8} s sampling every 0.2 s, minus the same run with stats off; per sample the backend received`,
+  metrics: [
+    {key: 'cpu_ms_per_sample', label: 'service CPU per sample', unit: 'ms'},
+    {key: 'rss_delta_mib', label: 'service peak RSS delta', unit: 'MiB'},
+    {key: 'samples', label: 'samples received', unit: ''},
+  ],
+  async measure(ctx, core, rep) {
+    const idle = ctx.quick ? 3 : 8
+    const one = async (stats: boolean) => {
+      const dir = ctx.freshDir('idle')
+      const id = runId(`idle${stats ? 'on' : 'off'}`, core, rep)
+      const ran = ok(await ctx.python(core, 'idle.py', {dir, usage: true, env: {WANDB_RUN_ID: id, BENCH_STATS: stats ? '1' : '0', BENCH_INTERVAL_S: '0.2', BENCH_IDLE_S: String(idle)}}), 'idle.py')
+      const run = (await expectRuns(ctx, [id], 0)).find((r) => r.id === id)!
+      ctx.removeDir(dir)
+      if (!ran.usage[0]) throw new BenchFailure('no service usage recorded')
+      return {usage: ran.usage[0], events: run.events.length}
+    }
+    const off = await one(false)
+    const on = await one(true)
+    if (on.events < 2) throw new BenchFailure(`only ${on.events} system-metric samples reached the backend`)
+    return {
+      cpu_ms_per_sample: ((on.usage.cpuS - off.usage.cpuS) * 1000) / on.events,
+      rss_delta_mib: on.usage.maxRssMiB - off.usage.maxRssMiB,
+      samples: on.events,
+    }
+  },
+}
