@@ -36,8 +36,12 @@ export interface FileStreamUpdate {
   history?: string[]
   /** System-metrics rows (see eventsLineFromStats). */
   events?: string[]
-  /** The complete current summary as one JSON line; sent only when it differs from the last one sent. */
-  summary?: string
+  /**
+   * The complete current summary as one JSON line; sent only when it differs from the last one
+   * sent. A function is called once when the next request is built (the summary changes every
+   * step of a long run, and only the latest is ever sent).
+   */
+  summary?: string | (() => string)
   /** Changed console lines (already formatted as output.log lines); a later value for a line replaces an earlier one. */
   console?: ConsoleRun[]
   /** Run paths (forward slashes) whose upload finished. */

@@ -45,6 +45,10 @@ export class HttpFileStream implements FileStream {
   #reservedAt: number | undefined
   #nextTokenAt = Number.NEGATIVE_INFINITY
   #wake: AbortController | undefined
+  /** The loop sleeps with nothing pending: new data wakes it (its transmit slot starts then). */
+  #idle = false
+  /** The latest summary given as a function, serialized when the next request is built. */
+  #summarySource: (() => string) | undefined
 
   #queuedSeq = 0
   #ackedSeq = 0
@@ -94,10 +98,31 @@ export class HttpFileStream implements FileStream {
     const events = update.events?.filter((line) => this.#fitsLine(line, limit, 'system metrics', undefined))
     this.#queuedSeq++
     this.#pending.merge({...update, history, events})
-    if (update.summary !== undefined && this.#fitsLine(update.summary, this.#tuning.maxSummaryBytes, 'summary', 'summary data')) {
-      this.#pending.summary = update.summary === this.#state.lastSummary ? undefined : update.summary
+    if (typeof update.summary === 'function') this.#summarySource = update.summary
+    else if (update.summary !== undefined) {
+      this.#summarySource = undefined
+      this.#takeSummary(update.summary)
     }
-    this.#wake?.abort()
+    // A loop waiting for its transmit slot needs no wake-up for more data, only for urgency.
+    if (this.#idle || update.preempting || this.#state.isAtSizeLimit(this.#pending)) this.#wake?.abort()
+  }
+
+  #takeSummary(line: string): void {
+    if (this.#fitsLine(line, this.#tuning.maxSummaryBytes, 'summary', 'summary data')) {
+      this.#pending.summary = line === this.#state.lastSummary ? undefined : line
+    }
+  }
+
+  /** Evaluates a lazily given summary (once per request built). */
+  #materializeSummary(): void {
+    const source = this.#summarySource
+    if (!source) return
+    this.#summarySource = undefined
+    try {
+      this.#takeSummary(source())
+    } catch (err) {
+      this.#logger.error('filestream: summary could not be serialized', {error: errorMessage(err)})
+    }
   }
 
   finishWithExit(exitCode: number): Promise<Delivery> {
@@ -135,13 +160,18 @@ export class HttpFileStream implements FileStream {
     while (!this.#dead) {
       const now = this.#clock.now()
       const heartbeatDue = this.#lastSendAt + this.#tuning.heartbeatPeriodMs
+      this.#materializeSummary()
       if (this.#pending.isEmpty) {
         // nothing in flight and nothing pending: every update so far was sent (or merged away)
         this.#ackedSeq = this.#queuedSeq
         this.#settleFlushes()
         if (closing()) return
         if (now >= heartbeatDue) await this.#send({})
-        else await this.#sleepUntil(heartbeatDue)
+        else {
+          this.#idle = true
+          await this.#sleepUntil(heartbeatDue)
+          this.#idle = false
+        }
         continue
       }
       const urgent = closing() || this.#pending.preempting || this.#flushWaiters.length > 0 || this.#state.isAtSizeLimit(this.#pending)

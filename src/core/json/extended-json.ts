@@ -38,7 +38,7 @@ function formatNumber(n: number): string {
   if (Number.isNaN(n)) return 'NaN'
   if (n === Number.POSITIVE_INFINITY) return 'Infinity'
   if (n === Number.NEGATIVE_INFINITY) return '-Infinity'
-  return JSON.stringify(n)
+  return String(n) // same text as JSON.stringify for finite numbers, without its generic path
 }
 
 /** Recursive-descent parser, used only when JSON.parse rejected the text. */

@@ -18,7 +18,7 @@
  * emitted; then the history record.
  */
 import {
-  Record, SummaryItem, SummaryRecord, type MetricRecord, type PartialHistoryRequest, type SampledHistoryItem,
+  build, Record, SummaryItem, SummaryRecord, type MetricRecord, type PartialHistoryRequest, type SampledHistoryItem,
 } from '../proto.ts'
 import {MetricRecordError, type RunStateError} from './errors.ts'
 import {RunHistorySampler} from './history-sampler.ts'
@@ -181,23 +181,23 @@ export class HistoryProcessor {
     const history = row.toRecord(useStep ? this.#step : undefined)
     this.#row = new RunHistory()
     if (useStep) this.#step = nextStep
-    out.records.push(Record.create({record_type: {oneofKind: 'history', history}}))
+    out.records.push(build(Record, {record_type: {oneofKind: 'history', history}}))
   }
 
   /** `_wandb.runtime` and `_runtime` as whole seconds; also applied to the Handler summary. */
   #runtimeSummary(): Record {
     const seconds = String(Math.trunc(this.#runtimeSeconds()))
-    const record = SummaryRecord.create({
+    const record = build(SummaryRecord, {
       update: [
-        SummaryItem.create({nested_key: ['_wandb', 'runtime'], value_json: seconds}),
-        SummaryItem.create({key: '_runtime', value_json: seconds}),
+        build(SummaryItem, {nested_key: ['_wandb', 'runtime'], value_json: seconds}),
+        build(SummaryItem, {key: '_runtime', value_json: seconds}),
       ],
     })
     this.summary.applyRecord(record)
-    return Record.create({record_type: {oneofKind: 'summary', summary: record}})
+    return build(Record, {record_type: {oneofKind: 'summary', summary: record}})
   }
 }
 
 function summaryRecord(items: SummaryItem[]): Record {
-  return Record.create({record_type: {oneofKind: 'summary', summary: SummaryRecord.create({update: items})}})
+  return build(Record, {record_type: {oneofKind: 'summary', summary: build(SummaryRecord, {update: items})}})
 }

@@ -6,7 +6,7 @@
  * nothing; arrays, strings, numbers, booleans and null are leaves.
  */
 import {stringifyExtendedJson} from '../json/index.ts'
-import {HistoryItem, HistoryRecord, HistoryStep} from '../proto.ts'
+import {build, HistoryItem, HistoryRecord, HistoryStep} from '../proto.ts'
 import {HistoryItemError} from './errors.ts'
 import {historyItemValue, isNumeric, itemPath, toDouble, type NumericValue} from './history-value.ts'
 import {isJsonObject, PathTree, type TreePath} from './path-tree.ts'
@@ -92,14 +92,14 @@ export class RunHistory {
   toHistoryItems(): HistoryItem[] {
     const items: HistoryItem[] = []
     for (const [path, value] of this.#values.leaves()) {
-      items.push(HistoryItem.create({nested_key: [...path], value_json: stringifyExtendedJson(value)}))
+      items.push(build(HistoryItem, {nested_key: [...path], value_json: stringifyExtendedJson(value)}))
     }
     return items
   }
 
   /** The HistoryRecord of this step; `step` is set only when given (non-shared runs). */
   toRecord(step?: bigint): HistoryRecord {
-    const record = HistoryRecord.create({item: this.toHistoryItems()})
+    const record = build(HistoryRecord, {item: this.toHistoryItems()})
     if (step !== undefined) record.step = HistoryStep.create({num: step})
     return record
   }

@@ -7,7 +7,7 @@
  * from a .wandb file, and serialized as wandb-summary.json / the file_stream summary line).
  */
 import {stringifyExtendedJson} from '../json/index.ts'
-import {SummaryItem, type SummaryRecord} from '../proto.ts'
+import {build, SummaryItem, type SummaryRecord} from '../proto.ts'
 import type {ValueJsonError} from './errors.ts'
 import {MetricSummary, type SummaryFlags} from './metric-summary.ts'
 import {PathTree, type TreePath} from './path-tree.ts'
@@ -53,7 +53,7 @@ export class RunSummary {
     for (const path of paths) {
       const value = this.#summaries.getLeaf(path)?.shownValue()
       if (value === undefined) continue
-      items.push(SummaryItem.create({nested_key: [...path], value_json: stringifyExtendedJson(value)}))
+      items.push(build(SummaryItem, {nested_key: [...path], value_json: stringifyExtendedJson(value)}))
     }
     return items
   }

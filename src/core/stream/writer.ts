@@ -1,5 +1,6 @@
 import type {Logger} from '../observability/index.ts'
 import {Record, Response} from '../proto.ts'
+import {encodeMessage} from '../proto-writer.ts'
 import type {Channel} from '../runtime/index.ts'
 import type {TransactionLogWriter} from '../txlog/index.ts'
 import {answerWith} from './handler.ts'
@@ -60,7 +61,7 @@ export class Writer {
     this.#num++
     record.num = this.#num
     try {
-      log.write(Record.toBinary(record))
+      log.write(encodeMessage(Record, record))
     } catch (err) {
       this.#o.logger.captureError('writer: cannot append to the transaction log', err)
     }

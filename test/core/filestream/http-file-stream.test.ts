@@ -178,6 +178,30 @@ describe('HttpFileStream transmission', () => {
     ])
   })
 
+  test('a summary given as a function is serialized once per request, latest state only', async () => {
+    const {fs, clock, requests, bodies} = setup({})
+    let loss = 1
+    let calls = 0
+    const summary = () => {
+      calls++
+      return `{"loss":${loss}}`
+    }
+    fs.streamUpdate({summary, history: ['h0']})
+    await requests(1)
+    await clock.whenSleeping()
+    for (let step = 1; step <= 50; step++) {
+      loss = 1 / (step + 1)
+      fs.streamUpdate({summary, history: [`h${step}`]})
+    }
+    expect(calls).toBe(1) // nothing serialized while the loop waits for its transmit slot
+    await clock.advance(15_000)
+    await requests(2)
+    await fs.finishWithoutExit()
+    expect(calls).toBe(2)
+    expect(bodies()[1].files!['wandb-summary.json']).toEqual({offset: 0, content: [`{"loss":${1 / 51}}`]})
+    expect(bodies()[1].files![HISTORY].content).toHaveLength(50)
+  })
+
   test('console lines: later values replace earlier ones, and separate runs go in separate requests', async () => {
     const {fs, bodies, start} = setup({}, {noStart: true})
     fs.streamUpdate({console: [{offset: 0, lines: ['a', 'b']}, {offset: 5, lines: ['f']}]})

@@ -9,6 +9,7 @@ import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Record as PbRecord} from '../../../src/core/proto.ts'
+import {encodeMessage} from '../../../src/core/proto-writer.ts'
 import {TransactionLogReader, TransactionLogWriter} from '../../../src/core/txlog/index.ts'
 import {REPO_ROOT, runPython} from '../../helpers/python.ts'
 
@@ -110,6 +111,12 @@ describe('reading .wandb files written by the real SDK', () => {
   })
 
   for (const name of SCENARIOS) {
+    test(`${name}: every record re-encodes through FastBinaryWriter exactly as through protobuf-ts's writer`, () => {
+      const records = ours(files.get(name)!).records.map((r) => PbRecord.fromBinary(r.data))
+      expect(records.length).toBeGreaterThan(0)
+      for (const record of records) expect(Buffer.compare(encodeMessage(PbRecord, record), PbRecord.toBinary(record))).toBe(0)
+    })
+
     test(`${name}: our writer reproduces the SDK's file byte for byte from its records`, async () => {
       const path = files.get(name)!
       const copy = join(root, `${name}-rewritten.wandb`)

@@ -35,7 +35,7 @@ export const summaryUnit: Unit = {
   },
   process(work, s) {
     s.summary.apply(payload(work.record, 'summary'))
-    s.fileStream?.streamUpdate({summary: s.summary.serialize()})
+    s.fileStream?.streamUpdate({summary: s.summary.serialize})
   },
 }
 
