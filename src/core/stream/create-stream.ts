@@ -8,10 +8,11 @@ import {RunSettings} from '../settings/index.ts'
 import {TransactionLogWriter} from '../txlog/index.ts'
 import type {HandlerContext} from './contexts.ts'
 import {CORE_VERSION, buildSender, randomId} from './create-sender.ts'
-import {Handler, answerWith} from './handler.ts'
+import {answerWith} from './handler.ts'
 import type {MonitorPort} from './ports.ts'
 import {RunTimer} from './run-timer.ts'
 import {Stream} from './stream.ts'
+import {TensorBoardHandler} from './units/tensorboard.ts'
 import type {Work} from './work.ts'
 import {Writer} from './writer.ts'
 
@@ -85,7 +86,7 @@ export function createStream(proto: Settings, streamId: string, deps: StreamDeps
     settings,
     logger,
     serviceLogger: deps.logger,
-    handler: new Handler(handlerContext, forwarded, logger),
+    handler: new TensorBoardHandler(handlerContext, forwarded, logger, clock),
     writer: new Writer({log: openLog(settings, logger), offline: settings.offline, flushIntervalMs: settings.transactionLogFlushInterval * 1000, logger}),
     sender: parts.sender,
     senderContext: parts.context,

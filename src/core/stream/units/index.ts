@@ -66,7 +66,7 @@ const RECORD_UNITS: {[K in Exclude<RecordKind, 'request'>]: Unit} = {
   files: filesUnit,
   stats: statsUnit,
   artifact: artifactRecordUnit,
-  tbrecord: PASS,
+  tbrecord: PASS, // its log directory is followed from the scheduling step before the handler (TensorBoardHandler in tensorboard.ts)
   alert: alertUnit,
   telemetry: telemetryUnit,
   metric: metricUnit,
