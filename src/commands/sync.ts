@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {resolveApiKey, resolveBaseUrl} from '../core/credentials/index.ts'
-import {NotImplementedError} from '../core/errors.ts'
+import {UserFacingError} from '../core/errors.ts'
 import {JsonLogger, FileLogSink, nullLogger, type Logger} from '../core/observability/index.ts'
 import {systemClock} from '../core/runtime/index.ts'
 import {discoverTargets, syncTargets, viewRecords, type ReplayResult, SyncError} from '../sync/index.ts'
@@ -47,7 +47,7 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     live: Flags.boolean({description: 'follow a run that is still being written until its exit record'}),
     'base-url': Flags.string({description: 'W&B server URL (default: WANDB_BASE_URL, settings, the SDK default)'}),
     'api-key': Flags.string({description: 'API key (default: WANDB_API_KEY, then netrc)'}),
-    'sync-tensorboard': Flags.boolean({description: 'also sync TensorBoard event files found in the run'}),
+    'sync-tensorboard': Flags.boolean({hidden: true, description: 'removed, as in wandb 0.30+: a run made with sync_tensorboard already holds its TensorBoard rows'}),
     'skip-console': Flags.boolean({description: 'do not upload console output'}),
     restart: Flags.boolean({description: 'ignore saved progress of an interrupted sync and start over'}),
   }
@@ -55,7 +55,11 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Sync)
     const paths = argv as string[]
-    if (flags['sync-tensorboard']) throw new NotImplementedError('nexus sync --sync-tensorboard')
+    if (flags['sync-tensorboard']) {
+      // wandb >= 0.30 removed the option: the service converts tfevents while the run is live,
+      // so an offline run's .wandb file already holds the TensorBoard rows and files.
+      throw new UserFacingError('sync: --sync-tensorboard removed', 'The option --sync-tensorboard has been removed (as in wandb 0.30+): a run started with sync_tensorboard=True already holds its TensorBoard data, so plain `nexus sync` uploads it.', {exitCode: ExitCode.USAGE})
+    }
     const targets = discoverTargets(paths)
     if (flags.view) {
       for (const t of targets) {

@@ -12,3 +12,9 @@ test('login --help shows every flag of the issue', async () => {
   expect(r.code).toBe(0)
   for (const f of ['--key-file', '--host', '--cloud', '--relogin', '--[no-]verify', '--entity', '--status']) expect(r.stdout).toContain(f)
 })
+
+test('sync --sync-tensorboard is refused as removed (usage error, exit 2), as wandb 0.31 refuses it', async () => {
+  const r = await run([hostBinary(), 'sync', '--sync-tensorboard', '/nonexistent'])
+  expect(r.code).toBe(2)
+  expect(r.stderr).toContain('--sync-tensorboard has been removed')
+})
