@@ -50,6 +50,15 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     'sync-tensorboard': Flags.boolean({hidden: true, description: 'removed, as in wandb 0.30+: a run made with sync_tensorboard already holds its TensorBoard rows'}),
     'skip-console': Flags.boolean({description: 'do not upload console output'}),
     restart: Flags.boolean({description: 'ignore saved progress of an interrupted sync and start over'}),
+    'checkpoint-interval': Flags.custom<number>({
+      description: 'seconds between progress checkpoints: lower re-sends less after an interruption, at one more round trip each',
+      default: 3,
+      parse: async (text) => {
+        const n = Number(text)
+        if (!Number.isFinite(n) || n <= 0) throw new Error(`--checkpoint-interval wants a positive number of seconds, got ${text}`)
+        return n
+      },
+    })(),
   }
 
   async run(): Promise<void> {
@@ -97,7 +106,7 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     let results: ReplayResult[]
     try {
       results = await syncTargets(todo, {
-        sync: {baseUrl: base.url, apiKey: key.apiKey, entity: flags.entity, project: flags.project, runId: flags.id, skipConsole: flags['skip-console']},
+        sync: {baseUrl: base.url, apiKey: key.apiKey, entity: flags.entity, project: flags.project, runId: flags.id, skipConsole: flags['skip-console'], checkpointMs: flags['checkpoint-interval'] * 1000},
         parallel: flags.parallel, live: flags.live, resume: !flags.restart, markSynced: flags['mark-synced'],
         logger, clock: systemClock, signal: abort.signal,
         onStart: (t) => view.started(t),

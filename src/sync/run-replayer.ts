@@ -16,8 +16,8 @@ import {SyncError} from './sync-errors.ts'
 import {loadCursor, removeCursor, saveCursor, type SyncCursor} from './sync-cursor.ts'
 import {syncSettings, type SyncOptions} from './sync-settings.ts'
 
-/** How often progress is made durable (barrier + file_stream flush + cursor write). */
-const CHECKPOINT_MS = 3000
+/** How often progress is made durable (barrier + file_stream flush + cursor write), by default. */
+export const CHECKPOINT_MS = 3000
 /** Records queued to the sender before feeding waits (backpressure from the network side). */
 const SENDER_QUEUE = 256
 /** Live mode: how long to wait for a run that is still being written before reading again. */
@@ -175,7 +175,7 @@ export class RunReplayer {
         this.#progress.records++
         await input.send({record})
         lastEnd = next.end
-        if (!catchingUp && o.clock.now() - lastCheckpoint >= CHECKPOINT_MS) {
+        if (!catchingUp && o.clock.now() - lastCheckpoint >= (o.sync.checkpointMs ?? CHECKPOINT_MS)) {
           await this.#checkpoint(input, parts, lastEnd)
           lastCheckpoint = o.clock.now()
         }

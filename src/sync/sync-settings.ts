@@ -14,6 +14,8 @@ export interface SyncOptions {
   /** Rename (or, to "", delete) tags of the run. */
   tagReplacements?: {[oldTag: string]: string}
   skipConsole?: boolean
+  /** How often progress is made durable (default CHECKPOINT_MS in run-replayer.ts). */
+  checkpointMs?: number
   /** Extra HTTP headers (WANDB__EXTRA_HTTP_HEADERS). */
   extraHeaders?: Record<string, string>
 }

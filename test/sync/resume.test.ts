@@ -32,7 +32,7 @@ async function fileStreamRequests(backend: Backend): Promise<number> {
 test('three SIGKILLs during a 50k-step sync, then a rerun: same state as an uninterrupted sync', async () => {
   await using clean = await startBackend({quiet: true})
   const cleanHome = copyWandbDir(home)
-  const full = await nexusSync([runDir(cleanHome)], clean, cleanHome)
+  const full = await nexusSync(['--checkpoint-interval', '0.2', runDir(cleanHome)], clean, cleanHome)
   expect(full.code, full.stderr).toBe(0)
   const expected = await state(clean)
   expect(expected[0].history).toHaveLength(STEPS)
@@ -43,27 +43,35 @@ test('three SIGKILLs during a 50k-step sync, then a rerun: same state as an unin
   const dir = runDir(h)
   const wandbFile = join(dir, readdirSync(dir).find((f) => f.endsWith('.wandb'))!)
   let killed = 0
-  for (const threshold of [1, 3, 5]) {
-    // kill when the server has seen `threshold` more file_stream requests than before this attempt
-    const before = await fileStreamRequests(backend)
-    const proc = Bun.spawn([hostBinary(), 'sync', dir], {
+  const cursorOffset = () => (existsSync(`${wandbFile}.nexus-sync`) ? (JSON.parse(readFileSync(`${wandbFile}.nexus-sync`, 'utf8')) as {offset: number}).offset : 0)
+  for (const checkpoints of [1, 2, 3]) {
+    // kill once this attempt has made `checkpoints` checkpoints (the cursor moved that often):
+    // each attempt makes progress and is cut off mid-run, however fast the sync is
+    let moves = 0
+    let last = cursorOffset()
+    const proc = Bun.spawn([hostBinary(), 'sync', '--checkpoint-interval', '0.2', dir], {
       cwd: h, env: {...process.env, HOME: h, WANDB_BASE_URL: backend.url, WANDB_API_KEY: backend.apiKey, NO_COLOR: '1'}, stdout: 'ignore', stderr: 'ignore',
     })
-    while (proc.exitCode === null && (await fileStreamRequests(backend)) - before < threshold) await Bun.sleep(5)
+    while (proc.exitCode === null && moves < checkpoints) {
+      const now = cursorOffset()
+      if (now !== last) moves++
+      last = now
+      await Bun.sleep(5)
+    }
     if (proc.exitCode === null) {
       proc.kill('SIGKILL')
       killed++
     }
     await proc.exited
   }
-  expect(killed).toBeGreaterThanOrEqual(2)
+  expect(killed).toBe(3)
   expect(existsSync(`${wandbFile}.synced`)).toBe(false)
   expect(existsSync(`${wandbFile}.nexus-sync`)).toBe(true)
   const cursor = JSON.parse(readFileSync(`${wandbFile}.nexus-sync`, 'utf8'))
   expect(cursor.offset).toBeGreaterThan(0)
 
   const beforeFinal = await fileStreamRequests(backend)
-  const last = await nexusSync([dir], backend, h)
+  const last = await nexusSync(['--checkpoint-interval', '0.2', dir], backend, h)
   expect(last.code, last.stdout + last.stderr).toBe(0)
   expect(existsSync(`${wandbFile}.synced`)).toBe(true)
   expect(existsSync(`${wandbFile}.nexus-sync`)).toBe(false)
