@@ -1,9 +1,13 @@
 import {Args, Flags} from '@oclif/core'
-import {NotImplementedError} from '../../core/errors.ts'
+import {artifactCommandError, putArtifact} from '../../core/artifacts/index.ts'
+import {NoApiKeyError, SettingsFiles, resolveApiKey, resolveBaseUrl} from '../../core/credentials/index.ts'
+import {LogLevel, nullLogger} from '../../core/observability/index.ts'
+import {createStream} from '../../core/stream/index.ts'
 import {NexusCommand} from '../base-command.ts'
 
 export default class ArtifactPut extends NexusCommand {
   static override summary = 'Upload a file or directory as a new artifact version.'
+  static override description = `Does what \`wandb artifact put\` does, without Python: a run with job_type "cli_put" logs the artifact and finishes. Entity and project default to WANDB_ENTITY / WANDB_PROJECT, the settings files, then your default entity and "uncategorized". Credentials: --api-key, WANDB_API_KEY, then netrc.`
   static override examples = [
     '<%= config.bin %> artifact put ./data -n my-entity/my-project/dataset -t dataset -a v-final',
   ]
@@ -13,16 +17,36 @@ export default class ArtifactPut extends NexusCommand {
   static override flags = {
     name: Flags.string({char: 'n', description: 'artifact name: [entity/project/]name (default: basename of PATH)'}),
     type: Flags.string({char: 't', description: 'artifact type', default: 'dataset'}),
-    alias: Flags.string({char: 'a', description: 'alias to apply (repeatable)', multiple: true}),
+    alias: Flags.string({char: 'a', description: 'alias to apply (repeatable; "latest" is always added)', multiple: true}),
     description: Flags.string({char: 'd', description: 'description of the artifact'}),
     id: Flags.string({description: 'run id to log the artifact from'}),
     resume: Flags.boolean({description: 'resume the run given by --id'}),
-    'skip-cache': Flags.boolean({description: 'do not copy the files into the local artifact cache'}),
+    'skip-cache': Flags.boolean({description: 'do not copy the files into the local artifact cache', aliases: ['skip_cache']}),
     policy: Flags.option({options: ['mutable', 'immutable'] as const, description: 'staging policy', default: 'mutable'})(),
+    'api-key': Flags.string({description: 'API key (default: WANDB_API_KEY, then netrc)'}),
+    'base-url': Flags.string({description: 'W&B server URL (default: WANDB_BASE_URL, then the settings files)'}),
   }
 
   async run(): Promise<void> {
-    await this.parse(ArtifactPut)
-    throw new NotImplementedError('nexus artifact put')
+    const {args, flags} = await this.parse(ArtifactPut)
+    try {
+      const base = resolveBaseUrl({flag: flags['base-url'], flagName: '--base-url'})
+      const key = resolveApiKey({flag: flags['api-key'], flagName: '--api-key', baseUrl: base.url})
+      if (!key) throw new NoApiKeyError(base.url)
+      const settings = SettingsFiles.load().all()
+      const result = await putArtifact({
+        path: args.path, name: flags.name, type: flags.type, aliases: flags.alias, description: flags.description,
+        runId: flags.id, resume: flags.resume, skipCache: flags['skip-cache'], policy: flags.policy,
+        baseUrl: base.url, apiKey: key.apiKey, defaults: {entity: settings.get('entity'), project: settings.get('project')},
+        openStream: (proto, runId) => createStream(proto, runId, {logger: nullLogger, logLevel: LogLevel.INFO, print: () => {}}),
+        log: (line) => this.logToStderr(`nexus: ${line}`),
+      })
+      for (const warning of result.warnings) this.logToStderr(`nexus: WARNING ${warning}`)
+      const version = result.version === undefined ? 'latest' : `v${result.version}`
+      this.log('Artifact uploaded, use this artifact in a run by adding:\n')
+      this.log(`    artifact = run.use_artifact("${result.entity}/${result.project}/${result.name}:${version}")\n`)
+    } catch (err) {
+      throw artifactCommandError(err, 'put')
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type {GraphQLClient, NetworkPeeker} from '../api/index.ts'
+import type {RunArtifacts} from '../artifacts/index.ts'
 import type {Logger, Printer} from '../observability/index.ts'
 import type {Operations} from '../operations/index.ts'
 import type {Record, Response, RunRecord} from '../proto.ts'
@@ -58,6 +59,8 @@ export interface SenderContext {
   readonly graphql: GraphQLClient | undefined
   readonly fileStream: FileStream | undefined
   readonly runFiles: RunFilesPort | undefined
+  /** Artifact saves, links and downloads (online only). */
+  readonly artifacts: RunArtifacts | undefined
   /** Online and offline (offline it writes output.log only). */
   readonly console: ConsolePort | undefined
   readonly peeker: NetworkPeeker | undefined

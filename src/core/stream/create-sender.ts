@@ -1,4 +1,5 @@
 import {FILE_TRANSFER_POLICY, GRAPHQL_POLICY, GraphQLClient, HttpClient, NetworkPeeker, basicAuthorization, withOverrides} from '../api/index.ts'
+import {RunArtifacts} from '../artifacts/index.ts'
 import {ConsoleLogs} from '../console/index.ts'
 import {HttpFileStream, type FileStream} from '../filestream/index.ts'
 import {FileTransferManager} from '../filetransfer/index.ts'
@@ -73,8 +74,9 @@ export function buildSender(o: SenderOptions): SenderParts {
     coreVersion: CORE_VERSION,
     syncStateFile: o.syncStateFile,
   })
+  const transferPolicy = withOverrides(FILE_TRANSFER_POLICY, settings.fileTransferOverrides)
   const transfers = http
-    ? new FileTransferManager({http, logger, policy: withOverrides(FILE_TRANSFER_POLICY, settings.fileTransferOverrides), signal: runAbort.signal})
+    ? new FileTransferManager({http, logger, policy: transferPolicy, signal: runAbort.signal})
     : undefined
   const fs = settings.fileStreamOverrides
   const httpFileStream = http
@@ -112,6 +114,13 @@ export function buildSender(o: SenderOptions): SenderParts {
     fileStreamSink: fileStream ? (update) => fileStream.streamUpdate({console: [update]}) : undefined,
     onFileReady: runFiles ? (path) => runFiles.uploadNow(path) : undefined,
   })
+  const artifacts = graphql && http && transfers
+    ? new RunArtifacts({
+        graphql, http, transfers, logger, graphqlPolicy, transferPolicy, signal: runAbort.signal,
+        warn: (message) => printer.warn(message),
+        useArtifactEntityProject: (signal) => features.enabled('USE_ARTIFACT_WITH_ENTITY_AND_PROJECT_INFORMATION', signal),
+      })
+    : undefined
   const summary = new RunSummary()
   const uploads: UploadStats = {
     done: false,
@@ -122,7 +131,7 @@ export function buildSender(o: SenderOptions): SenderParts {
     },
   }
   const context: SenderContext = {
-    settings, logger, printer, operations, offline, run, graphql, fileStream, peeker, uploads, runFiles,
+    settings, logger, printer, operations, offline, run, graphql, fileStream, peeker, uploads, runFiles, artifacts,
     console: consoleLogs,
     summary: {apply: (r) => void summary.applyRecord(r), serialize: () => summary.serialize()},
     runSignal: runAbort.signal,

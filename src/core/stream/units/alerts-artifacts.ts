@@ -1,5 +1,10 @@
-/** Units that talk to the server beyond the run itself: alerts, and the artifact requests. */
-import {Response} from '../../proto.ts'
+/** Units that talk to the server beyond the run itself: alerts, and the artifact records and requests. */
+import {retryTransferFailures} from '../../api/index.ts'
+import {errorMessage} from '../../errors.ts'
+import {DELIVERED, failedDelivery, type Delivery} from '../../filetransfer/index.ts'
+import {Request, Response} from '../../proto.ts'
+import type {SenderContext} from '../contexts.ts'
+import type {Work} from '../work.ts'
 import {payload} from './data-records.ts'
 import type {Unit} from './unit.ts'
 
@@ -9,12 +14,21 @@ const NOTIFY_ALERT = `mutation NotifyScriptableRunAlert($entityName: String!, $p
   }
 }`
 
+/** Keeps `p` in s.pending until it settles, so that the exit flow waits for it (Go artifactWG). */
+function track(s: SenderContext, p: Promise<unknown>): void {
+  s.pending.add(p)
+  void p.finally(() => s.pending.delete(p))
+}
+
+/** The Delivery of a failed artifact operation: what its s.pending entry resolves to (else DELIVERED). */
+const failed = (err: unknown): Delivery => failedDelivery(err, retryTransferFailures)
+
 /** run.alert(): NotifyScriptableRunAlert, fire and forget (errors are logged), awaited at finish. */
 export const alertUnit: Unit = {
   process(work, s) {
     if (!s.graphql) return
     const alert = payload(work.record, 'alert')
-    const sent = s.graphql
+    track(s, s.graphql
       .request({
         query: NOTIFY_ALERT,
         operationName: 'NotifyScriptableRunAlert',
@@ -23,37 +37,120 @@ export const alertUnit: Unit = {
           title: alert.title, text: alert.text, severity: alert.level || 'INFO', waitDuration: Number(alert.wait_duration),
         },
       }, {signal: s.runSignal})
-      .catch((err: unknown) => s.logger.captureError('sender: alert failed', err))
-    s.pending.add(sent)
-    void sent.finally(() => s.pending.delete(sent))
+      .catch((err: unknown) => s.logger.captureError('sender: alert failed', err)))
   },
 }
 
-const NOT_YET = 'nexus: artifact upload and download are not available in this version of nexus'
+type RequestKind = NonNullable<Request['request_type']['oneofKind']>
 
-/** Artifact requests get a clear error answer until the artifact engine lands (never a hang). */
+function request<K extends RequestKind>(work: Work, kind: K): Extract<Request['request_type'], {oneofKind: K}> {
+  const r = work.record.record_type
+  if (r.oneofKind !== 'request' || r.request.request_type.oneofKind !== kind) throw new Error(`unit: expected a ${kind} request`)
+  return r.request.request_type as Extract<Request['request_type'], {oneofKind: K}>
+}
+
+const answer = (work: Work, s: SenderContext, response: Response['response_type']) => s.respond(work, Response.create({response_type: response}))
+
+/** Offline runs (and streams without a server) cannot reach the artifact API. */
+const OFFLINE = 'Artifacts cannot be uploaded, linked or downloaded in offline mode.'
+
+/**
+ * log_artifact (online `run.log_artifact`): the save runs in the background under an "uploading
+ * artifact <name>" operation; the answer `{artifact_id, error_message}` comes when it ends, and the
+ * exit flow waits for it. Reaches the sender offline too, to be answered with an error.
+ */
 export const logArtifactUnit: Unit = {
+  offline: true,
+  answersLater: true,
   process(work, s) {
-    s.printer.warn(NOT_YET)
-    s.respond(work, Response.create({response_type: {oneofKind: 'log_artifact_response', log_artifact_response: {artifact_id: '', error_message: NOT_YET}}}))
+    const req = request(work, 'log_artifact').log_artifact
+    const reply = (artifact_id: string, error_message: string) => answer(work, s, {oneofKind: 'log_artifact_response', log_artifact_response: {artifact_id, error_message}})
+    if (!s.artifacts || !req.artifact) return reply('', s.artifacts ? 'nexus: log_artifact request without an artifact' : OFFLINE)
+    const op = s.operations.start(`uploading artifact ${req.artifact.name}`)
+    track(s, s.artifacts.save(req.artifact, {historyStep: req.history_step, stagingDir: req.staging_dir, operation: op}).then(
+      (id) => {
+        op.finish()
+        reply(id, '')
+        return DELIVERED
+      },
+      (err: unknown) => {
+        op.finish()
+        s.logger.captureError('sender: failed to log artifact', err)
+        reply('', errorMessage(err))
+        return failed(err)
+      },
+    ))
   },
 }
 
-export const downloadArtifactUnit: Unit = {
-  process(work, s) {
-    s.respond(work, Response.create({response_type: {oneofKind: 'download_artifact_response', download_artifact_response: {error_message: NOT_YET}}}))
-  },
-}
-
-export const linkArtifactUnit: Unit = {
-  process(work, s) {
-    s.respond(work, Response.create({response_type: {oneofKind: 'link_artifact_response', link_artifact_response: {error_message: NOT_YET}}}))
-  },
-}
-
-/** Artifact records (offline runs' log_artifact) are kept in the .wandb file; the sender logs them. */
+/**
+ * An artifact record: what an offline run's log_artifact leaves in the .wandb file (saved there,
+ * not sent while offline), saved when the run is synced; failures are logged (nobody waits).
+ * Like every artifact unit, its entry in s.pending resolves to the save's Delivery outcome.
+ */
 export const artifactRecordUnit: Unit = {
   process(work, s) {
-    s.printer.warn(`${NOT_YET}: artifact ${payload(work.record, 'artifact').name} was not uploaded`)
+    const artifact = payload(work.record, 'artifact')
+    if (!s.artifacts) return
+    const op = s.operations.start(`uploading artifact ${artifact.name}`)
+    track(s, s.artifacts.save(artifact, {operation: op}).then(
+      () => {
+        op.finish()
+        return DELIVERED
+      },
+      (err: unknown) => {
+        op.finish()
+        s.logger.captureError('sender: failed to log artifact', err, {artifact: artifact.name})
+        return failed(err)
+      },
+    ))
+  },
+}
+
+/** link_artifact: LinkArtifact in the background; answers `{error_message, version_index?}`. */
+export const linkArtifactUnit: Unit = {
+  offline: true,
+  answersLater: true,
+  process(work, s) {
+    const req = request(work, 'link_artifact').link_artifact
+    const reply = (error_message: string, version_index?: number) =>
+      answer(work, s, {oneofKind: 'link_artifact_response', link_artifact_response: {error_message, ...(version_index === undefined ? {} : {version_index})}})
+    if (!s.artifacts) return reply(OFFLINE)
+    track(s, s.artifacts.link(req).then(
+      (index) => {
+        reply('', index)
+        return DELIVERED
+      },
+      (err: unknown) => {
+        s.logger.captureError('sender: linkArtifact failed', err)
+        reply(errorMessage(err))
+        return failed(err)
+      },
+    ))
+  },
+}
+
+/** download_artifact (not sent by the 0.31 SDK, which downloads itself): the core downloader. */
+export const downloadArtifactUnit: Unit = {
+  offline: true,
+  answersLater: true,
+  process(work, s) {
+    const req = request(work, 'download_artifact').download_artifact
+    const reply = (error_message: string) => answer(work, s, {oneofKind: 'download_artifact_response', download_artifact_response: {error_message}})
+    if (!s.artifacts) return reply('Artifact downloads are not supported in offline mode.')
+    const op = s.operations.start(`downloading artifact ${req.artifact_id}`)
+    track(s, s.artifacts.download(req, op).then(
+      () => {
+        op.finish()
+        reply('')
+        return DELIVERED
+      },
+      (err: unknown) => {
+        op.finish()
+        s.logger.captureError('sender: failed to download artifact', err)
+        reply(errorMessage(err))
+        return failed(err)
+      },
+    ))
   },
 }

@@ -1,0 +1,150 @@
+/**
+ * The local artifact cache shared with the SDK (network-protocol.md §5.7):
+ * `<cache dir>/artifacts/obj/md5/<hex[0:2]>/<hex[2:]>` for content, `obj/etag/…` for references,
+ * temporary files under `artifacts/tmp`; files 0666, folders 0777. Unlike the SDK (which trusts
+ * sizes) every copy in or out is checked against its MD5.
+ */
+import {randomBytes} from 'node:crypto'
+import {chmod, mkdir, open, rename, rm, stat} from 'node:fs/promises'
+import {homedir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {b64ToHex, fileMd5} from './digests.ts'
+import {DigestMismatchError} from './errors.ts'
+import {Limiter} from './limiter.ts'
+import type {ManifestEntry} from './manifest.ts'
+
+/** Go's limit on simultaneous cache reads and writes. */
+const MAX_CACHE_IO = 16
+
+/**
+ * The user's W&B cache folder: WANDB_CACHE_DIR, else the platform cache folder + "/wandb"
+ * ($XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS, %LocalAppData% on Windows).
+ */
+export function userCacheDir(env: Readonly<Record<string, string | undefined>> = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.WANDB_CACHE_DIR) return env.WANDB_CACHE_DIR
+  const home = env.HOME || homedir()
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'wandb')
+  if (platform === 'win32') return join(env.LocalAppData || join(home, 'AppData', 'Local'), 'wandb')
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'wandb')
+}
+
+/** A temporary name next to `path` (same folder, so a rename is atomic). */
+export function tempPathNear(path: string): string {
+  return join(dirname(path), `.${randomBytes(8).toString('hex')}.nexus-tmp`)
+}
+
+/**
+ * Copies `src` to `dst` through a temporary file, computing the MD5 on the way; when `expectedB64`
+ * is given and differs, nothing appears at `dst` and DigestMismatchError is thrown. Returns the
+ * base64 MD5. The temporary file never outlives the call.
+ */
+export async function copyVerified(src: string, dst: string, expectedB64?: string): Promise<string> {
+  await mkdir(dirname(dst), {recursive: true, mode: 0o777})
+  const tmp = tempPathNear(dst)
+  try {
+    const hasher = new Bun.CryptoHasher('md5')
+    const out = await open(tmp, 'wx', 0o666)
+    try {
+      for await (const chunk of Bun.file(src).stream()) {
+        hasher.update(chunk)
+        await out.write(chunk)
+      }
+    } finally {
+      await out.close()
+    }
+    const actual = hasher.digest('base64')
+    if (expectedB64 !== undefined && actual !== expectedB64) throw new DigestMismatchError(src, expectedB64, actual)
+    await rename(tmp, dst)
+    return actual
+  } finally {
+    await rm(tmp, {force: true}).catch(() => {})
+  }
+}
+
+const exists = (p: string) => stat(p).then((s) => s.isFile(), () => false)
+
+/** The content-addressed cache under `<cacheDir>/artifacts`. Safe to use concurrently. */
+export class ArtifactFileCache {
+  readonly root: string
+  readonly #io = new Limiter(MAX_CACHE_IO)
+
+  constructor(cacheDir: string = userCacheDir()) {
+    this.root = join(cacheDir, 'artifacts')
+  }
+
+  /** Where content with this base64 MD5 lives. Throws for a digest that is not base64. */
+  md5Path(b64: string): string {
+    const hex = b64ToHex(b64)
+    return join(this.root, 'obj', 'md5', hex.slice(0, 2), hex.slice(2))
+  }
+
+  /** Where a reference's object with this ETag lives: hex(sha256(sha256(ref) ‖ sha256(etag))). */
+  etagPath(ref: string, etag: string): string {
+    const sha = (d: Uint8Array | string) => new Bun.CryptoHasher('sha256').update(d).digest()
+    const hex = new Bun.CryptoHasher('sha256').update(Buffer.concat([sha(ref), sha(etag)])).digest('hex')
+    return join(this.root, 'obj', 'etag', hex.slice(0, 2), hex.slice(2))
+  }
+
+  /**
+   * Copies `path` into the cache (checked against `expectedB64` when given) and returns its base64
+   * MD5. Content already cached is left as it is.
+   */
+  addFile(path: string, expectedB64?: string): Promise<string> {
+    return this.#io.run(async () => {
+      const tmpDir = join(this.root, 'tmp')
+      await mkdir(tmpDir, {recursive: true, mode: 0o777})
+      const staged = join(tmpDir, randomBytes(8).toString('hex'))
+      try {
+        const b64 = await copyVerified(path, staged, expectedB64)
+        const dst = this.md5Path(b64)
+        if (await exists(dst)) return b64
+        await mkdir(dirname(dst), {recursive: true, mode: 0o777})
+        await rename(staged, dst)
+        await chmod(dst, 0o666)
+        return b64
+      } finally {
+        await rm(staged, {force: true}).catch(() => {})
+      }
+    })
+  }
+
+  /**
+   * Makes `dst` hold the entry's content if it can without the network: true when `dst` already
+   * has the right MD5, or the cached copy (verified) was copied there; false otherwise (a corrupt
+   * cache entry is removed). Reference entries are restored from the etag cache unverified, as Go.
+   */
+  restoreTo(entry: ManifestEntry, dst: string): Promise<boolean> {
+    return this.#io.run(async () => {
+      if (entry.ref !== undefined) {
+        const cached = this.etagPath(entry.ref, entry.digest)
+        if (!(await exists(cached))) return false
+        return copyVerified(cached, dst).then(() => true, () => false)
+      }
+      if (await hasDigest(dst, entry.digest)) return true
+      let cached: string
+      try {
+        cached = this.md5Path(entry.digest)
+      } catch {
+        return false
+      }
+      if (!(await exists(cached))) return false
+      try {
+        await copyVerified(cached, dst, entry.digest)
+        return true
+      } catch (err) {
+        if (err instanceof DigestMismatchError) await rm(cached, {force: true}).catch(() => {})
+        return false
+      }
+    })
+  }
+}
+
+/** True when `path` is a file whose base64 MD5 is `b64`. */
+export async function hasDigest(path: string, b64: string): Promise<boolean> {
+  if (!(await exists(path))) return false
+  try {
+    return (await fileMd5(path)).b64 === b64
+  } catch {
+    return false
+  }
+}
