@@ -101,3 +101,25 @@ describe('faults during sync', () => {
     expect(await state(backend)).toEqual(expected)
   }, 180_000)
 })
+
+describe('an artifact the server refuses', () => {
+  test('is not delivered: exit 6, no .synced marker; a later sync without the fault delivers it', async () => {
+    const made = await offlineScenario('artifact_offline', 'artfail')
+    expect(made.code, made.stderr).toBe(0)
+    const h = copyWandbDir(made.dir)
+    const dir = runDirOf(h)
+    const wandbFile = join(dir, readdirSync(dir).find((f) => f.endsWith('.wandb'))!)
+    await using backend = await startBackend({quiet: true})
+    await backend.addFault({match: {operation: 'CreateArtifact'}, action: 'status', status: 400})
+    const refused = await nexusSync([dir], backend, h, FAST_RETRIES)
+    expect(refused.code, refused.stdout + refused.stderr).toBe(6)
+    expect(existsSync(`${wandbFile}.synced`)).toBe(false)
+    expect(await backend.inspectArtifacts()).toEqual([])
+
+    await backend.clearFaults()
+    const retried = await nexusSync([dir], backend, h)
+    expect(retried.code, retried.stdout + retried.stderr).toBe(0)
+    expect(existsSync(`${wandbFile}.synced`)).toBe(true)
+    expect((await backend.inspectArtifacts()).map((a) => a.name).sort()).toEqual(['offline-data', 'offline-file'])
+  }, 180_000)
+})

@@ -63,12 +63,16 @@ export async function saveArtifact(d: SaverDeps, req: SaveRequest): Promise<stri
       caching.push(d.cache.addFile(entry.localPath, entry.digest).catch((err) => d.logger.captureError('artifacts: cannot add a file to the cache', err)))
     },
   }
+  let id: string
   try {
-    return await runSave(deps, req, manifest)
+    id = await runSave(deps, req, manifest)
   } finally {
     await Promise.allSettled(caching)
-    await deleteStagedFiles(manifest, req.stagingDir ?? '')
   }
+  // Only a committed artifact no longer needs its staged copies. Go deletes them after a failed
+  // save too; kept, they let a later `nexus sync` of the same offline run deliver the artifact.
+  await deleteStagedFiles(manifest, req.stagingDir ?? '')
+  return id
 }
 
 async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -228,7 +232,7 @@ async function writeTempFile(dir: string, body: string): Promise<string> {
 }
 
 /**
- * Deletes the staged copies the SDK made for this save: local files under `stagingDir`, or, for
+ * Deletes the staged copies the SDK made for a committed save: local files under `stagingDir`, or, for
  * artifact records replayed from a .wandb file (no staging dir), files directly in a folder named
  * `artifacts/staging`. Never anything else (a file added with policy "immutable" is the user's own).
  */

@@ -71,6 +71,8 @@ export interface SenderContext {
   exitReceived: boolean
   /** Promises the exit flow must wait for (artifact saves, alerts in flight). */
   readonly pending: Set<Promise<unknown>>
+  /** Outcomes of settled background uploads (artifact saves), part of the run's delivery outcome. */
+  readonly backgroundOutcomes: Delivery[]
   /** Answers a request with `Result{response}`. */
   respond(work: Work, response: Response): void
   /** Waits for every file transfer (run files, artifacts) to end; part of the exit flow. */

@@ -137,6 +137,7 @@ export function buildSender(o: SenderOptions): SenderParts {
     runSignal: runAbort.signal,
     exitReceived: false,
     pending: new Set(),
+    backgroundOutcomes: [],
     respond: answerWith,
     closeTransfers: async () => {
       await transfers?.close()

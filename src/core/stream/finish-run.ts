@@ -35,6 +35,7 @@ export async function finishRun(s: SenderContext, exit: RunExitRecord, responder
       await s.run.finish()
       if (!s.offline && s.settings.primary) writeAndUpload(s, 'config.yaml', s.run.configYaml())
       await Promise.allSettled([...s.pending])
+      outcomes.push(...s.backgroundOutcomes)
       if (s.runFiles) {
         s.runFiles.uploadRemaining()
         outcomes.push(...(await s.runFiles.finish()).outcomes.values())

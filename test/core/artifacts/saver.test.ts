@@ -152,7 +152,7 @@ describe('ArtifactSaveManager.save', () => {
 })
 
 describe('ArtifactSaveManager.save refusals', () => {
-  test('artifacts hashed with XXH128 are refused before anything is sent, and their staged copies removed', async () => {
+  test('artifacts hashed with XXH128 are refused before anything is sent, and their staged copies kept (nothing was delivered)', async () => {
     dir.file('src/x.txt', 'xxh')
     const {manager} = saveManager(backend, cacheDir())
     const artifact = await recordOf(join(dir.path, 'src'), {name: 'xxh', staging: staging()})
@@ -161,7 +161,7 @@ describe('ArtifactSaveManager.save refusals', () => {
     expect(err).toBeInstanceOf(ArtifactSaveError)
     expect((err as ArtifactSaveError).step).toBe('checkDigestAlgorithm')
     expect(await ops()).toEqual(['UpsertBucket'])
-    expect(existsSync(artifact.manifest!.contents[0].local_path)).toBe(false)
+    expect(existsSync(artifact.manifest!.contents[0].local_path)).toBe(true)
   })
 })
 
@@ -198,7 +198,7 @@ describe('ArtifactSaveManager.save under faults', () => {
     expect((await backend.inspectArtifacts())[0].state).toBe('COMMITTED')
   })
 
-  test('when most uploads keep failing the save fails at uploadFiles, nothing is committed and staged copies are gone', async () => {
+  test('when most uploads keep failing the save fails at uploadFiles, nothing is committed and the staged copies are kept for a later attempt', async () => {
     dir.file('src/only.txt', 'never stored')
     await backend.addFault({match: {path: '/_storage/blobs/', method: 'PUT'}, action: 'status', status: 403})
     const {manager} = saveManager(backend, cacheDir())
@@ -208,6 +208,6 @@ describe('ArtifactSaveManager.save under faults', () => {
     expect((err as ArtifactSaveError).step).toBe('uploadFiles')
     expect((err as Error).message).toContain('most remaining uploads (1/1) have failed')
     expect((await backend.inspectArtifacts())[0]).toMatchObject({state: 'PENDING', version: null})
-    expect(existsSync(artifact.manifest!.contents[0].local_path)).toBe(false)
+    expect(existsSync(artifact.manifest!.contents[0].local_path)).toBe(true)
   })
 })

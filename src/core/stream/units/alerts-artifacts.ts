@@ -20,6 +20,14 @@ function track(s: SenderContext, p: Promise<unknown>): void {
   void p.finally(() => s.pending.delete(p))
 }
 
+/** An artifact save: tracked, and its outcome kept for the exit flow (a failed save is run data not delivered). */
+function trackSave(s: SenderContext, p: Promise<Delivery>): void {
+  track(s, p.then((outcome) => {
+    s.backgroundOutcomes.push(outcome)
+    return outcome
+  }))
+}
+
 /** The Delivery of a failed artifact operation: what its s.pending entry resolves to (else DELIVERED). */
 const failed = (err: unknown): Delivery => failedDelivery(err, retryTransferFailures)
 
@@ -67,7 +75,7 @@ export const logArtifactUnit: Unit = {
     const reply = (artifact_id: string, error_message: string) => answer(work, s, {oneofKind: 'log_artifact_response', log_artifact_response: {artifact_id, error_message}})
     if (!s.artifacts || !req.artifact) return reply('', s.artifacts ? 'nexus: log_artifact request without an artifact' : OFFLINE)
     const op = s.operations.start(`uploading artifact ${req.artifact.name}`)
-    track(s, s.artifacts.save(req.artifact, {historyStep: req.history_step, stagingDir: req.staging_dir, operation: op}).then(
+    trackSave(s, s.artifacts.save(req.artifact, {historyStep: req.history_step, stagingDir: req.staging_dir, operation: op}).then(
       (id) => {
         op.finish()
         reply(id, '')
@@ -93,7 +101,7 @@ export const artifactRecordUnit: Unit = {
     const artifact = payload(work.record, 'artifact')
     if (!s.artifacts) return
     const op = s.operations.start(`uploading artifact ${artifact.name}`)
-    track(s, s.artifacts.save(artifact, {operation: op}).then(
+    trackSave(s, s.artifacts.save(artifact, {operation: op}).then(
       () => {
         op.finish()
         return DELIVERED
