@@ -1,5 +1,5 @@
 /**
- * Test doubles for the sysinfo tests: a manual clock, scripted resources, a recording logger and a
+ * Test doubles for the sysinfo tests: scripted resources, a recording logger and a
  * fake /proc + /sys tree on disk.
  */
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -7,64 +7,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import type {Attrs, Logger} from '../../src/core/observability/index.ts'
 import type {EnvironmentRecord} from '../../src/core/proto.ts'
-import type {Clock} from '../../src/core/runtime/index.ts'
 import type {Metrics, Resource} from '../../src/sysinfo/index.ts'
-
-/** Lets queued promise callbacks and one event-loop turn run, a few times over. */
-export async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve))
-}
-
-/** A Clock that moves only on `advance`, waking due sleepers in time order. */
-export class ManualClock implements Clock {
-  #now: number
-  #sleepers: {at: number; seq: number; wake: () => void}[] = []
-  #seq = 0
-
-  constructor(startMs = Date.UTC(2026, 0, 1)) {
-    this.#now = startMs
-  }
-  now(): number {
-    return this.#now
-  }
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason)
-      const sleeper = {
-        at: this.#now + Math.max(0, ms),
-        seq: this.#seq++,
-        wake: () => {
-          signal?.removeEventListener('abort', onAbort)
-          resolve()
-        },
-      }
-      const onAbort = () => {
-        this.#sleepers = this.#sleepers.filter((s) => s !== sleeper)
-        reject(signal!.reason)
-      }
-      signal?.addEventListener('abort', onAbort, {once: true})
-      this.#sleepers.push(sleeper)
-    })
-  }
-  get sleeping(): number {
-    return this.#sleepers.length
-  }
-  /** Moves time forward by `ms`, waking due sleepers in order and settling after each. */
-  async advance(ms: number): Promise<void> {
-    const target = this.#now + ms
-    for (;;) {
-      this.#sleepers.sort((a, b) => a.at - b.at || a.seq - b.seq)
-      const next = this.#sleepers[0]
-      if (!next || next.at > target) break
-      this.#sleepers.shift()
-      this.#now = Math.max(this.#now, next.at)
-      next.wake()
-      await settle()
-    }
-    this.#now = target
-    await settle()
-  }
-}
 
 /** A resource that returns scripted samples and records how it was used. */
 export class ScriptedResource implements Resource {

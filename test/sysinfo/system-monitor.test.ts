@@ -2,7 +2,8 @@ import {describe, expect, test} from 'bun:test'
 import {Record, Settings, StatsRecord_StatsType} from '../../src/core/proto.ts'
 import type {MonitorPort} from '../../src/core/stream/index.ts'
 import {SystemMonitor, type Resource} from '../../src/sysinfo/index.ts'
-import {ManualClock, RecordingLogger, ScriptedResource, settle} from './fakes.ts'
+import {ManualClock, settle} from '../fakes/manual-clock.ts'
+import {RecordingLogger, ScriptedResource} from './fakes.ts'
 
 function setup(o: {settings?: Partial<Settings>; resources?: Resource[]; emit?: (r: Record) => Promise<void>} = {}) {
   const clock = new ManualClock()

@@ -3,7 +3,7 @@ import {readdirSync} from 'node:fs'
 import {ConsoleLogs, InvalidOutputTypeError} from '../../../src/core/console/index.ts'
 import {OutputRawRecord, OutputRawRecord_OutputType, Timestamp} from '../../../src/core/proto.ts'
 import {Harness, recordingLogger, tempDir} from './helpers.ts'
-import {ManualClock, settle} from './manual-clock.ts'
+import {ManualClock, settle} from '../../fakes/manual-clock.ts'
 
 const START = Date.UTC(2024, 0, 1)
 const TS = '2024-01-01T00:00:00.000000'

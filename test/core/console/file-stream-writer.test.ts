@@ -2,7 +2,7 @@ import {describe, expect, test} from 'bun:test'
 import {ConsoleLine, FileStreamWriter} from '../../../src/core/console/index.ts'
 import type {ConsoleUpdate} from '../../../src/core/console/index.ts'
 import {recordingLogger} from './helpers.ts'
-import {ManualClock, settle} from './manual-clock.ts'
+import {ManualClock, settle} from '../../fakes/manual-clock.ts'
 
 const T = Date.UTC(2024, 0, 2, 3, 4, 5, 6)
 const TS = '2024-01-02T03:04:05.006000'

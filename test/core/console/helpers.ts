@@ -10,7 +10,7 @@ import type {ConsoleLogsOptions, ConsoleUpdate} from '../../../src/core/console/
 import {JsonLogger, LogLevel, nullLogger} from '../../../src/core/observability/index.ts'
 import type {Logger} from '../../../src/core/observability/index.ts'
 import {OutputLoggerRecord, OutputRawRecord, OutputRawRecord_OutputType} from '../../../src/core/proto.ts'
-import {ManualClock} from './manual-clock.ts'
+import {ManualClock} from '../../fakes/manual-clock.ts'
 
 export function tempDir(): {path: string; [Symbol.dispose](): void} {
   const path = mkdtempSync(join(tmpdir(), 'console-test-'))

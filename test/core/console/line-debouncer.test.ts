@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'bun:test'
 import {ConsoleLine, LineDebouncer} from '../../../src/core/console/index.ts'
-import {ManualClock, settle} from './manual-clock.ts'
+import {ManualClock, settle} from '../../fakes/manual-clock.ts'
 import {recordingLogger} from './helpers.ts'
 
 const line = (text: string) => new ConsoleLine({prefix: '', label: '', createdAtMs: 0}, 4096, text)

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'bun:test'
 import {ConsoleLineModel, Terminal} from '../../../src/core/console/index.ts'
 import type {ConsoleLine} from '../../../src/core/console/index.ts'
-import {ManualClock} from './manual-clock.ts'
+import {ManualClock} from '../../fakes/manual-clock.ts'
 
 function model(options: {editableLines?: number; maxLineLength?: number} = {}) {
   const clock = new ManualClock()

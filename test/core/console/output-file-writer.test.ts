@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {ConsoleLine, OutputFileWriter} from '../../../src/core/console/index.ts'
 import type {OutputFileWriterOptions} from '../../../src/core/console/index.ts'
 import {recordingLogger, tempDir} from './helpers.ts'
-import {ManualClock, settle} from './manual-clock.ts'
+import {ManualClock, settle} from '../../fakes/manual-clock.ts'
 
 const line = (text: string) => new ConsoleLine({prefix: 'ERROR ', label: 'l', createdAtMs: 0}, 4096, text)
 

@@ -8,7 +8,7 @@ import {
 import {nullLogger} from '../../../src/core/observability/index.ts'
 import {Deferred} from '../../../src/core/runtime/index.ts'
 import {FakeUploadServer, type FakeUploadServerHooks} from '../../fakes/fake-upload-server.ts'
-import {ManualClock} from '../../fakes/filestream-manual-clock.ts'
+import {ManualClock} from '../../fakes/manual-clock.ts'
 
 const FAST: RetryPolicy = {...FILE_STREAM_POLICY, maxRetries: 2, waitMinMs: 5, waitMaxMs: 10, timeoutMs: 5000}
 const KEY = 'k'.repeat(40)

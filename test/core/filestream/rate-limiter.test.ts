@@ -1,6 +1,6 @@
 import {expect, test} from 'bun:test'
 import {ResponseRateLimiter} from '../../../src/core/filestream/index.ts'
-import {ManualClock} from '../../fakes/filestream-manual-clock.ts'
+import {ManualClock} from '../../fakes/manual-clock.ts'
 
 const headers = (remaining: number, reset: number) => new Headers({'RateLimit-Remaining': String(remaining), 'RateLimit-Reset': String(reset)})
 
@@ -8,7 +8,7 @@ test('without RateLimit headers the limiter never slows requests down', async ()
   const clock = new ManualClock()
   const limiter = new ResponseRateLimiter(clock)
   for (let i = 0; i < 10; i++) await limiter.wait()
-  expect(clock.sleepers).toBe(0)
+  expect(clock.sleeping).toBe(0)
   limiter.observe(new Headers({'RateLimit-Remaining': 'lots'}))
   expect(limiter.ratePerSecond).toBe(65536)
 })
@@ -21,7 +21,7 @@ test('an exhausted quota slows requests to the minimum rate once the burst is sp
   for (let i = 0; i < 10; i++) await limiter.wait()
   let done = false
   const eleventh = limiter.wait().then(() => (done = true))
-  expect(clock.sleepers).toBe(1)
+  expect(clock.sleeping).toBe(1)
   await clock.advance(9_999)
   expect(done).toBe(false)
   await clock.advance(1)

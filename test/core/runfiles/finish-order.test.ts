@@ -13,7 +13,7 @@ import {nullLogger} from '../../../src/core/observability/index.ts'
 import {FilesItem_FileType, FilesItem_PolicyType} from '../../../src/core/proto.ts'
 import {RunFilesUploader} from '../../../src/core/runfiles/index.ts'
 import {FakeUploadServer} from '../../fakes/fake-upload-server.ts'
-import {ManualClock} from '../../fakes/filestream-manual-clock.ts'
+import {ManualClock} from '../../fakes/manual-clock.ts'
 
 let cleanups: Array<() => void> = []
 afterEach(() => {

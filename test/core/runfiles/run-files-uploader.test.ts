@@ -10,7 +10,7 @@ import {
   CreateRunFilesError, RunFilesUploader, RunNotReadyError, fileB64Md5, type RunFilesUploaderOptions,
 } from '../../../src/core/runfiles/index.ts'
 import {FakeUploadServer, type FakeUploadServerHooks} from '../../fakes/fake-upload-server.ts'
-import {ManualClock} from '../../fakes/filestream-manual-clock.ts'
+import {ManualClock} from '../../fakes/manual-clock.ts'
 
 const KEY = 'k'.repeat(40)
 const FAST_GQL: RetryPolicy = {...GRAPHQL_POLICY, maxRetries: 1, waitMinMs: 5, waitMaxMs: 10}

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'bun:test'
 import {
-  ConfigItem, ConfigRecord, MapStringKeyStringValue, MetricRecord, Record as PbRecord, TelemetryRecord,
+  ConfigItem, ConfigRecord, EnvironmentRecord, MapStringKeyStringValue, MetricRecord, Record as PbRecord, TelemetryRecord,
 } from '../../../src/core/proto.ts'
 import {mergeTelemetry, protoEncodeToDict, protoMerge} from '../../../src/core/runstate/index.ts'
 import {metric} from './fixtures/go-cases.ts'
@@ -37,6 +37,15 @@ describe('protoMerge', () => {
     const into = MapStringKeyStringValue.create({value: {a: '1', b: '2'}})
     protoMerge(MapStringKeyStringValue, into, MapStringKeyStringValue.create({value: {b: '3', c: '4'}}))
     expect(into.value).toEqual({a: '1', b: '3', c: '4'})
+  })
+
+  test('copies message values of map fields (an EnvironmentRecord\'s disk map)', () => {
+    const into = EnvironmentRecord.create({disk: {'/': {total: 10n, used: 1n}}})
+    const from = EnvironmentRecord.create({disk: {'/data': {total: 20n, used: 2n}}, cpu_count: 2})
+    protoMerge(EnvironmentRecord, into, from)
+    expect(EnvironmentRecord.toJson(into)).toEqual({disk: {'/': {total: '10', used: '1'}, '/data': {total: '20', used: '2'}}, cpu_count: 2})
+    from.disk['/data'].used = 3n
+    expect(into.disk['/data'].used).toBe(2n)
   })
 
   test('takes the source oneof case, merging when both hold the same message case', () => {

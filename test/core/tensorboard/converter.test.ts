@@ -10,7 +10,7 @@ import {FilesItem_FileType, FilesItem_PolicyType, TBRecord, type Record} from '.
 import {
   DataType, decodeEvent, goStringFromBytes, StepEmitter, TensorBoardSync, TFEventConverter, type TFEvent,
 } from '../../../src/core/tensorboard/index.ts'
-import {ManualClock} from '../../fakes/filestream-manual-clock.ts'
+import {ManualClock} from '../../fakes/manual-clock.ts'
 import golden from './fixtures/go-fixture-golden.json'
 import {extractFixture, kindOf, RecordingLogger, rowOf, tempDir} from './helpers.ts'
 import {eventBytes, png, type ValueSpec} from './tfevents-writer.ts'

@@ -3,7 +3,7 @@ import {describe, expect, test} from 'bun:test'
 import {
   isLocalPath, longestCommonPrefix, prefixFileNamer, RootDir, RootDirError, rootDirFileNamer, RootDirGuesser,
 } from '../../../src/core/tensorboard/index.ts'
-import {ManualClock} from '../../fakes/filestream-manual-clock.ts'
+import {ManualClock} from '../../fakes/manual-clock.ts'
 
 describe('RootDir', () => {
   test('trims itself and the following slashes from a path under it', () => {
@@ -59,7 +59,7 @@ describe('RootDirGuesser', () => {
     g.giveUp()
     expect(await waiting).toBeUndefined()
     expect(await g.root(10_000)).toBeUndefined()
-    expect(clock.sleepers).toBe(0)
+    expect(clock.sleeping).toBe(0)
   })
 })
 

@@ -7,7 +7,7 @@ import {existsSync, readlinkSync} from 'node:fs'
 import {join} from 'node:path'
 import {FilesItem_PolicyType, TBRecord, type Record} from '../../../src/core/proto.ts'
 import {DEFAULT_POLL_INTERVAL_MS, TensorBoardSync} from '../../../src/core/tensorboard/index.ts'
-import {ManualClock} from '../../fakes/filestream-manual-clock.ts'
+import {ManualClock} from '../../fakes/manual-clock.ts'
 import {kindOf, RecordingLogger, rowOf, tempDir} from './helpers.ts'
 import {appendEvents} from './tfevents-writer.ts'
 
@@ -69,7 +69,7 @@ describe('following a log directory', () => {
     appendEvents(file('tb/train'), scalar(1), scalar(2))
     await sync.finish()
     expect(rows().map((r) => r.global_step)).toEqual([0, 1, 2])
-    expect(clock.sleepers).toBe(0)
+    expect(clock.sleeping).toBe(0)
     sync.handle(TBRecord.create({log_dir: 'tb/other'}))
     expect(logger.at('warn')).toContain('tensorboard: log directory announced after the run finished; ignored')
   })

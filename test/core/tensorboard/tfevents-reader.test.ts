@@ -6,7 +6,7 @@ import {afterEach, beforeEach, describe, expect, test} from 'bun:test'
 import {appendFileSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {decodeEvent, listLogDirectory, matchesTFEventsFile, TFEventsReader, type TFEventsFileFilter} from '../../../src/core/tensorboard/index.ts'
-import {ManualClock} from '../../fakes/filestream-manual-clock.ts'
+import {ManualClock} from '../../fakes/manual-clock.ts'
 import {RecordingLogger, tempDir} from './helpers.ts'
 import {appendEvents, eventBytes, frame} from './tfevents-writer.ts'
 

@@ -1,14 +1,21 @@
 /**
- * A Clock whose time moves only when a test says so. `sleep` registers a timer; `advance(ms)`
- * fires the due timers in order, letting the woken code run between them; `whenSleeping(n)`
- * resolves once at least n sleeps are pending (the code under test is idle, waiting on time).
+ * Test time: a Clock whose time moves only when a test says so. `sleep` registers a timer;
+ * `advance(ms)` fires the due timers in time order, letting the woken code run (pending promise
+ * callbacks and event-loop turns) after each; `whenSleeping(n)` resolves once at least n sleeps
+ * are pending (the code under test is idle, waiting on time); `set(ms)` steps the wall clock
+ * without waking anyone.
  */
 import type {Clock} from '../../src/core/runtime/index.ts'
 
 interface Timer {
   at: number
   seq: number
-  resolve: () => void
+  wake: () => void
+}
+
+/** Runs everything already queued: promise callbacks and one turn of the event loop, a few times over. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve))
 }
 
 export class ManualClock implements Clock {
@@ -17,7 +24,8 @@ export class ManualClock implements Clock {
   #timers: Timer[] = []
   #waiters: Array<{n: number; resolve: () => void}> = []
 
-  constructor(startMs = 1_700_000_000_000) {
+  /** Starts at 2024-01-01T00:00:00Z unless told otherwise. */
+  constructor(startMs = Date.UTC(2024, 0, 1)) {
     this.#now = startMs
   }
 
@@ -34,7 +42,7 @@ export class ManualClock implements Clock {
       const timer: Timer = {
         at: this.#now + Math.max(0, ms),
         seq: this.#seq++,
-        resolve: () => {
+        wake: () => {
           signal?.removeEventListener('abort', onAbort)
           resolve()
         },
@@ -50,7 +58,7 @@ export class ManualClock implements Clock {
   }
 
   /** Sleeps pending now. */
-  get sleepers(): number {
+  get sleeping(): number {
     return this.#timers.length
   }
 
@@ -69,11 +77,16 @@ export class ManualClock implements Clock {
       if (!next || next.at > target) break
       this.#timers.shift()
       this.#now = Math.max(this.#now, next.at)
-      next.resolve()
+      next.wake()
       await settle()
     }
     this.#now = target
     await settle()
+  }
+
+  /** Sets the time without waking anyone (a wall clock stepping). */
+  set(ms: number): void {
+    this.#now = ms
   }
 
   #notify(): void {
@@ -81,9 +94,4 @@ export class ManualClock implements Clock {
     this.#waiters = this.#waiters.filter((w) => this.#timers.length < w.n)
     for (const w of ready) w.resolve()
   }
-}
-
-/** Lets pending promise callbacks and one turn of the event loop run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve))
 }
