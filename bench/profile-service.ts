@@ -9,7 +9,8 @@ import {startBackend} from '../test/backend/index.ts'
 import {isolatedEnv} from '../test/e2e/harness.ts'
 import {requirePython} from '../test/helpers/python.ts'
 
-const [steps = '20000', metrics = '20'] = process.argv.slice(2)
+const heap = process.argv.includes('--heap')
+const [steps = '20000', metrics = '20'] = process.argv.slice(2).filter((a) => a !== '--heap')
 const root = join(import.meta.dir, '..')
 const out = join(import.meta.dir, '.cache', 'profile')
 rmSync(out, {recursive: true, force: true})
@@ -18,7 +19,7 @@ const backend = await startBackend({quiet: true})
 const env = {...process.env, ...isolatedEnv(out, backend)} as Record<string, string>
 delete env.PYTHONPATH
 const portFile = join(out, 'port.txt')
-const service = Bun.spawn([process.execPath, '--cpu-prof-md', `--cpu-prof-dir=${out}`, join(root, 'bin/run.ts'), 'service', '--port-filename', portFile, '--detached', '--idle-timeout', '0'], {cwd: out, env, stdout: 'inherit', stderr: 'inherit'})
+const service = Bun.spawn([process.execPath, ...(heap ? ['--heap-prof-md', `--heap-prof-dir=${out}`] : ['--cpu-prof-md', `--cpu-prof-dir=${out}`]), join(root, 'bin/run.ts'), 'service', '--port-filename', portFile, '--detached', '--idle-timeout', '0'], {cwd: out, env, stdout: 'inherit', stderr: 'inherit'})
 while (!(existsSync(portFile) && readFileSync(portFile, 'utf8').endsWith('EOF'))) await Bun.sleep(20)
 const unix = /unix=(.+)/.exec(readFileSync(portFile, 'utf8'))![1]
 const py = Bun.spawn([requirePython(), join(import.meta.dir, 'workloads', 'scalars.py')], {

@@ -103,8 +103,10 @@ export class HttpFileStream implements FileStream {
       this.#summarySource = undefined
       this.#takeSummary(update.summary)
     }
-    // A loop waiting for its transmit slot needs no wake-up for more data, only for urgency.
-    if (this.#idle || update.preempting || this.#state.isAtSizeLimit(this.#pending)) this.#wake?.abort()
+    // A loop waiting for its transmit slot needs no wake-up for more data, only for urgency
+    // (history and events alone filling a request: cheap to check on every update, unlike the
+    // console lines, which the loop counts when it looks).
+    if (this.#idle || update.preempting || this.#pending.historyBytes + this.#pending.eventsBytes >= this.#tuning.maxRequestBytes) this.#wake?.abort()
   }
 
   #takeSummary(line: string): void {

@@ -121,5 +121,29 @@ export class RunHistory {
  * are left out and passed to `onError`.
  */
 export function historyRecordToJsonLine(record: HistoryRecord, onError?: (err: HistoryItemError) => void): string {
-  return RunHistory.fromItems(record.item, onError).toFileStreamLine()
+  return flatJsonLine(record.item) ?? RunHistory.fromItems(record.item, onError).toFileStreamLine()
+}
+
+/**
+ * The same line for the common shape, without building a tree: every item a top-level key, no
+ * key twice, no value an object (which the tree would flatten and re-nest). Undefined for any
+ * other shape or an unreadable item, which then take the tree's rules.
+ */
+function flatJsonLine(items: readonly HistoryItem[]): string | undefined {
+  const seen = new Set<string>()
+  const parts: string[] = []
+  for (const item of items) {
+    const path = itemPath(item)
+    if (!path || path.length !== 1 || seen.has(path[0])) return undefined
+    let value: unknown
+    try {
+      value = historyItemValue(item)
+    } catch {
+      return undefined
+    }
+    if (isJsonObject(value)) return undefined
+    seen.add(path[0])
+    parts.push(`${JSON.stringify(path[0])}:${stringifyExtendedJson(value)}`)
+  }
+  return `{${parts.join(',')}}`
 }

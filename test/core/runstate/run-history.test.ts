@@ -118,4 +118,25 @@ describe('RunHistory output', () => {
     expect(historyRecordToJsonLine(record, (e) => errors.push(e))).toBe('{"_step":2,"a":{"b":NaN,"c":"s"}}')
     expect(errors.length).toBe(1)
   })
+
+  test('historyRecordToJsonLine: the flat fast path writes what the tree writes, and odd shapes still take the tree', () => {
+    const item = (key: string[] | string, value_json: string) =>
+      typeof key === 'string' ? HistoryItem.create({key, value_json}) : HistoryItem.create({nested_key: key, value_json})
+    const shapes: HistoryItem[][] = [
+      [item(['_step'], '3'), item(['loss'], '0.25'), item('acc', '1.0'), item(['big'], '1e21'), item(['neg'], '-0'), item(['inf'], '-Infinity'), item(['s'], '"a\\u00e9"'), item(['arr'], '[1,{"x":2}]'), item(['__proto__'], '1')],
+      [item(['a'], '1'), item(['a'], '2')], // a key twice: the tree keeps the first position, the last value
+      [item(['o'], '{"x":{"y":1},"z":[]}'), item(['p'], '2')], // an object value: flattened and re-nested
+      [item(['o'], '{}'), item(['q'], 'null')], // an empty object leaves nothing
+      [item(['a', 'b'], '1'), item(['c'], '2')],
+      [item(['x'], '1'), item(['bad'], '{')],
+      [HistoryItem.create({nested_key: ['typed'], value: {oneofKind: 'number', number: 0.5}}), item(['t'], 'true')],
+      [],
+    ]
+    for (const items of shapes) {
+      const record = HistoryRecord.create({item: items})
+      expect(historyRecordToJsonLine(record)).toBe(RunHistory.fromItems(items).toFileStreamLine())
+    }
+    expect(historyRecordToJsonLine(HistoryRecord.create({item: shapes[0]}))).toBe(
+      '{"_step":3,"loss":0.25,"acc":1,"big":1e+21,"neg":0,"inf":-Infinity,"s":"aé","arr":[1,{"x":2}],"__proto__":1}')
+  })
 })
