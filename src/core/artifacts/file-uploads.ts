@@ -109,8 +109,17 @@ class UploadRound {
     const inflight = new Set<Promise<void>>()
     let active = 0
     let fatal: unknown
+    // One wake-up per settled promise. (Promise.race over the in-flight set added a reaction to
+    // every pending upload on each pass: quadratic in the files in flight, 37% of the CPU of a
+    // 10k-file put.) Nothing runs between the size check and the wait, so no wake-up is lost.
+    let wake: (() => void) | undefined
     const track = (p: Promise<void>) => {
-      const tracked = p.catch((err) => void (fatal ??= err)).finally(() => inflight.delete(tracked))
+      const tracked = p.catch((err) => void (fatal ??= err)).finally(() => {
+        inflight.delete(tracked)
+        const w = wake
+        wake = undefined
+        w?.()
+      })
       inflight.add(tracked)
     }
     const finished = (spec: Spec, ok: boolean, error?: Error) => {
@@ -136,7 +145,7 @@ class UploadRound {
           }
         }))
       }
-      if (inflight.size > 0) await Promise.race(inflight)
+      if (inflight.size > 0) await new Promise<void>((resolve) => (wake = resolve))
     }
     if (fatal !== undefined) throw fatal
     return failed
