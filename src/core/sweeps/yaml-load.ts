@@ -6,7 +6,15 @@
  * true, `1.0` a float, `0o7`… exactly as in Python. Dict keys become strings as json.dumps
  * writes them. Anything PyYAML or json.dumps would fail on is a YamlLoadError.
  */
-import {isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Scalar} from 'yaml'
+import type {Document, Node, Scalar} from 'yaml'
+
+type YamlModule = typeof import('yaml')
+let yamlModule: YamlModule | undefined
+/** The `yaml` package, loaded on first use: every nexus start (the service too) would pay for it. */
+function yaml(): YamlModule {
+  yamlModule ??= require('yaml') as YamlModule
+  return yamlModule
+}
 import {PyFloat, jsonKeyOf, type PyDict, type PyValue} from './py-value.ts'
 
 /** The document is not YAML PyYAML's safe_load accepts, or holds values JSON cannot carry. */
@@ -155,7 +163,7 @@ class Loader {
 
   #deref(node: unknown): Node | null {
     if (node === null || node === undefined) return null
-    if (isAlias(node)) {
+    if (yaml().isAlias(node)) {
       const target = node.resolve(this.#doc)
       if (!target) throw new YamlLoadError(`found undefined alias ${node.source}`)
       return target as Node
@@ -165,13 +173,13 @@ class Loader {
 
   #construct(n: Node): PyValue {
     const tag = explicitTag(n.tag)
-    if (isScalar(n)) return this.#scalar(n, tag)
-    if (isSeq(n)) {
+    if (yaml().isScalar(n)) return this.#scalar(n, tag)
+    if (yaml().isSeq(n)) {
       if (tag === 'omap' || tag === 'pairs') return this.#pairList(n.items)
       if (tag !== '' && tag !== 'seq') throw new YamlLoadError(`could not determine a constructor for the tag ${n.tag} on a sequence`)
       return n.items.map((item) => this.value(item))
     }
-    if (isMap(n)) {
+    if (yaml().isMap(n)) {
       if (tag !== '' && tag !== 'map') throw new YamlLoadError(`could not determine a constructor for the tag ${n.tag} on a mapping`)
       return this.#mapping(n)
     }
@@ -189,7 +197,7 @@ class Loader {
   /** The key's tag as PyYAML's flatten_mapping sees it. */
   #keyTag(keyNode: unknown): string {
     const k = this.#deref(keyNode)
-    if (!k || !isScalar(k)) return ''
+    if (!k || !yaml().isScalar(k)) return ''
     const tag = explicitTag(k.tag)
     if (tag) return tag
     return k.type === 'PLAIN' || k.type === undefined || k.tag === '!' ? resolvePlain(String(k.value ?? '')) : 'str'
@@ -197,21 +205,21 @@ class Loader {
 
   /** PyYAML's flatten_mapping: the (key, value) node pairs with `<<` merges expanded in front. */
   #pairs(map: Node): [unknown, unknown][] {
-    if (!isMap(map)) throw new YamlLoadError('expected a mapping for merging')
+    if (!yaml().isMap(map)) throw new YamlLoadError('expected a mapping for merging')
     const merged: [unknown, unknown][] = []
     const own: [unknown, unknown][] = []
     for (const item of map.items) {
-      if (!isPair(item)) continue
+      if (!yaml().isPair(item)) continue
       if (this.#keyTag(item.key) !== 'merge') {
         own.push([item.key, item.value])
         continue
       }
       const v = this.#deref(item.value)
-      if (v && isMap(v)) merged.push(...this.#pairs(v))
-      else if (v && isSeq(v)) {
+      if (v && yaml().isMap(v)) merged.push(...this.#pairs(v))
+      else if (v && yaml().isSeq(v)) {
         const subs = v.items.map((s) => {
           const sub = this.#deref(s)
-          if (!sub || !isMap(sub)) throw new YamlLoadError('expected a mapping for merging')
+          if (!sub || !yaml().isMap(sub)) throw new YamlLoadError('expected a mapping for merging')
           return this.#pairs(sub)
         })
         for (const sub of subs.reverse()) merged.push(...sub)
@@ -245,7 +253,7 @@ class Loader {
   #pairList(items: unknown[]): PyValue[] {
     return items.map((item) => {
       const m = this.#deref(item)
-      if (!m || !isMap(m) || m.items.length !== 1 || !isPair(m.items[0])) throw new YamlLoadError('expected a single mapping item in an ordered map or pairs')
+      if (!m || !yaml().isMap(m) || m.items.length !== 1 || !yaml().isPair(m.items[0])) throw new YamlLoadError('expected a single mapping item in an ordered map or pairs')
       return [this.value(m.items[0].key), this.value(m.items[0].value)]
     })
   }
@@ -257,7 +265,7 @@ class Loader {
  * problems; the `yaml` package's message, with line and column, for syntax errors).
  */
 export function loadPyYaml(text: string): PyValue {
-  const doc = parseDocument(text, {schema: 'failsafe', version: '1.1', uniqueKeys: false, merge: false, prettyErrors: true, strict: false})
+  const doc = yaml().parseDocument(text, {schema: 'failsafe', version: '1.1', uniqueKeys: false, merge: false, prettyErrors: true, strict: false})
   if (doc.errors.length > 0) throw new YamlLoadError(doc.errors.map((e) => e.message.trim()).join('\n'))
   return new Loader(doc).value(doc.contents)
 }

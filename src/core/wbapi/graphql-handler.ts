@@ -1,7 +1,6 @@
 import type {ApiResponse, GraphQLRequest} from '../proto.ts'
 import {errorMessage} from '../errors.ts'
 import {GqlCompatError} from './errors.ts'
-import {rewriteQuery} from './gql-compat.ts'
 import {answer, apiError, failureResponse} from './responses.ts'
 import type {SessionTools} from './session-tools.ts'
 
@@ -16,6 +15,8 @@ export async function handleGraphQL(t: SessionTools, req: GraphQLRequest, signal
   if (typeof variables !== 'string') return apiError(`decode GraphQL variables: ${variables.error}`)
   let query: string
   try {
+    // loaded on first use: the graphql package is a sizeable part of every nexus start
+    const {rewriteQuery} = await import('./gql-compat.ts')
     query = rewriteQuery(req.query, {
       omitVariables: req.omit_variables,
       omitFragments: req.omit_fragments,

@@ -4,6 +4,5 @@
  */
 export {WbApiSessions} from './wbapi-sessions.ts'
 export type {WbApiSessionsOptions} from './wbapi-sessions.ts'
-export {rewriteQuery} from './gql-compat.ts'
 export type {GqlCompatOptions} from './gql-compat.ts'
 export {GqlCompatError, IdentityTokenError, RequestCancelledError, TokenExchangeError} from './errors.ts'

@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'bun:test'
-import {GqlCompatError, rewriteQuery} from '../../../src/core/wbapi/index.ts'
+import {rewriteQuery} from '../../../src/core/wbapi/gql-compat.ts'
+import {GqlCompatError} from '../../../src/core/wbapi/index.ts'
 
 /** The document with whitespace runs collapsed, for substring checks. */
 const flat = (s: string) => s.replace(/\s+/g, ' ')
