@@ -28,7 +28,8 @@ export type MonitorState = 'stopped' | 'running' | 'paused' | 'finished'
 
 /**
  * Samples system metrics for a run (Go core's `monitor.SystemMonitor`). Each resource has its own
- * loop: every `x_stats_sampling_interval` seconds (default 15) it samples — never overlapping
+ * loop: once at start (without the process `cpu` rate, as Go core 0.31 does), then every
+ * `x_stats_sampling_interval` seconds (default 15) it samples — never overlapping
  * itself; a tick missed while a slow sample ran is skipped — and emits one stats record, keys
  * labelled with `x_label`. Nothing is sampled with `x_disable_stats` or `x_disable_machine_info`.
  *
@@ -149,6 +150,9 @@ export class SystemMonitor {
     const period = this.#s.samplingIntervalS * 1000
     const signal = this.#abort.signal
     let next = clock.now() + period
+    // Like Go core 0.31: one sample as monitoring starts (so even a run shorter than the interval
+    // has system metrics), then one per interval.
+    if (this.#state === 'running') await this.#sampleResource(r, {first: true})
     while (!signal.aborted) {
       try {
         await clock.sleep(Math.max(0, next - clock.now()), signal)
@@ -162,7 +166,7 @@ export class SystemMonitor {
     }
   }
 
-  async #sampleResource(r: Resource): Promise<void> {
+  async #sampleResource(r: Resource, o: {first?: boolean} = {}): Promise<void> {
     let metrics
     try {
       metrics = await r.sample()
@@ -170,6 +174,8 @@ export class SystemMonitor {
       this.#o.logger.captureError(`sysinfo: sampling ${r.name} failed`, err, {error: errorMessage(err)})
       return
     }
+    // Go's first sample has no process CPU: that rate needs an interval to be measured over.
+    if (o.first) metrics.delete('cpu')
     if (metrics.size === 0 || this.#state === 'finished') return
     const at = this.#o.clock.now()
     this.#buffer?.push(metrics, at)

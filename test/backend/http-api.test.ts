@@ -147,6 +147,17 @@ describe('file_stream and run files', () => {
     expect(run.files['media/images/x y.png']).toEqual({size: 9, md5})
   })
 
+  test('the public API\'s Run and RunFiles fields: projectId, historyKeys, fileCount over all files', async () => {
+    const data = await gqlOk(backend, `query Run($names: [String]) { project(name: "stream", entityName: "nexus") { internalId run(name: "fs") {
+      projectId historyKeys fileCount files(names: $names) { edges { node { name } } } } } }`, {names: ['a.txt']})
+    const run = data.project.run
+    expect(run.projectId).toBe(Number(data.project.internalId))
+    expect(run.historyKeys).toEqual({lastStep: 3, keys: {_step: {typeCounts: [{type: 'number', count: 4}]}, v: {typeCounts: [{type: 'number', count: 4}]}}})
+    expect(run.files.edges.map((e: {node: {name: string}}) => e.node.name)).toEqual(['a.txt'])
+    expect(run.fileCount).toBe(Object.keys((await inspect()).files).length)
+    expect(run.fileCount).toBeGreaterThan(1)
+  })
+
   test('preempting, stop requests, uploaded, heartbeats and complete/exitcode', async () => {
     expect((await fileStream(backend, 'nexus/stream/fs', {preempting: true})).status).toBe(200)
     expect((await inspect()).state).toBe('preempting')

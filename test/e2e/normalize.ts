@@ -14,12 +14,25 @@ const TIMING_KEYS = new Set(['_timestamp', '_runtime'])
 const VOLATILE_FILES = new Set(['wandb-metadata.json', 'wandb-summary.json', 'config.yaml', 'output.log'])
 const CONSOLE_TS = /^(ERROR )?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6} /
 
+/**
+ * Media that refer to an artifact the SDK logs alongside (wandb.Table → run_table artifact) carry
+ * `wandb-client-artifact://<client id>` paths: the id is random per SDK process.
+ */
+const CLIENT_ARTIFACT_ID = /^wandb-client-artifact:\/\/[a-z0-9]+/
+
+function stripClientIds(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(CLIENT_ARTIFACT_ID, 'wandb-client-artifact://<client-id>')
+  if (Array.isArray(v)) return v.map(stripClientIds)
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stripClientIds(x)]))
+  return v
+}
+
 function stripTiming(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(row)) {
     if (TIMING_KEYS.has(k)) out[k] = '<timing>'
     else if (k === '_wandb' && v && typeof v === 'object') out[k] = {...(v as object), runtime: '<timing>'}
-    else out[k] = v
+    else out[k] = stripClientIds(v)
   }
   return out
 }
@@ -95,4 +108,19 @@ export function normalizeRun(r: InspectRun): NormalizedRun {
 /** Every run, normalised and sorted by entity/project/id. */
 export function normalizeRuns(runs: InspectRun[]): NormalizedRun[] {
   return runs.map(normalizeRun).sort((a, b) => `${a.entity}/${a.project}/${a.id}`.localeCompare(`${b.entity}/${b.project}/${b.id}`))
+}
+
+/**
+ * Runs created by a sweep agent have server-chosen ids (and so generated display names), and the
+ * sweep's own id is server-chosen too: replace them by their position in the sweep's creation
+ * order (`order`: run ids as /_inspect/sweeps lists them) and re-sort.
+ */
+export function normalizeSweepRuns(runs: NormalizedRun[], order: string[]): NormalizedRun[] {
+  return runs
+    .map((r) => {
+      const i = order.indexOf(r.id)
+      if (i < 0) return r
+      return {...r, id: `<sweep-run-${i}>`, displayName: r.displayName === null ? null : '<generated>', sweep: r.sweep === null ? null : '<sweep>'}
+    })
+    .sort((a, b) => `${a.entity}/${a.project}/${a.id}`.localeCompare(`${b.entity}/${b.project}/${b.id}`))
 }

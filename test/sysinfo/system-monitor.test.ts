@@ -23,19 +23,21 @@ function setup(o: {settings?: Partial<Settings>; resources?: Resource[]; emit?: 
 }
 
 describe('SystemMonitor sampling', () => {
-  test('samples every 15 seconds by default, one stats record per resource per tick', async () => {
-    const a = new ScriptedResource('a', (n) => new Map([['cpu', n * 1.5]]))
+  test('samples at start, then every 15 seconds by default, one stats record per resource per tick', async () => {
+    const a = new ScriptedResource('a', (n) => new Map([['cpu', n * 1.5], ['memory_percent', n]]))
     const b = new ScriptedResource('b', (n) => new Map([['gpu.0.temp', 60 + n]]))
     const {clock, monitor, records, items, start} = setup({resources: [a, b]})
     monitor.start()
     await settle()
+    // the sample taken at start has no process CPU rate yet, as in Go core 0.31
+    expect(items()).toEqual([{memory_percent: '1'}, {'gpu.0.temp': '61'}])
     await clock.advance(14_999)
-    expect(records).toHaveLength(0)
+    expect(records).toHaveLength(2)
     await clock.advance(1)
-    expect(items()).toEqual([{cpu: '1.5'}, {'gpu.0.temp': '61'}])
+    expect(items().slice(2)).toEqual([{cpu: '3', memory_percent: '2'}, {'gpu.0.temp': '62'}])
     await clock.advance(15_000)
-    expect(records).toHaveLength(4)
-    const stats = records[0].record_type.oneofKind === 'stats' ? records[0].record_type.stats : undefined
+    expect(records).toHaveLength(6)
+    const stats = records[2].record_type.oneofKind === 'stats' ? records[2].record_type.stats : undefined
     expect(stats?.stats_type).toBe(StatsRecord_StatsType.SYSTEM)
     expect(Number(stats?.timestamp?.seconds) * 1000 + stats!.timestamp!.nanos / 1e6).toBe(start + 15_000)
     expect(records[0].control).toBeUndefined()
@@ -47,7 +49,7 @@ describe('SystemMonitor sampling', () => {
     monitor.start()
     await settle()
     await clock.advance(2_000)
-    expect(records).toHaveLength(4)
+    expect(records).toHaveLength(5)
     await monitor.finish()
   })
 
@@ -78,10 +80,10 @@ describe('SystemMonitor sampling', () => {
     monitor.pause()
     expect(monitor.state).toBe('paused')
     await clock.advance(3_000)
-    expect(records).toHaveLength(1)
+    expect(records).toHaveLength(2)
     monitor.resume()
     await clock.advance(1_000)
-    expect(records).toHaveLength(2)
+    expect(records).toHaveLength(3)
     await monitor.finish()
   })
 

@@ -17,7 +17,9 @@ export function protoMerge<T extends object>(type: IMessageType<T>, into: T, fro
     const source = fieldValue(from, field)
     if (field.kind === 'map') {
       const target = (into as Record<string, Record<string, unknown>>)[field.localName]
-      const copyValue = field.V.kind === 'message' ? field.V.T().clone : (v: unknown) => v
+      // clone must be called on its message type (an unbound clone loses `this`)
+      const valueType = field.V.kind === 'message' ? field.V.T() : undefined
+      const copyValue = valueType ? (v: unknown) => valueType.clone(v as never) : (v: unknown) => v
       for (const [k, v] of Object.entries(source as Record<string, unknown>)) target[k] = copyValue(v as never)
     } else if (field.repeat) {
       const target = fieldValue(into, field) as unknown[]

@@ -46,6 +46,11 @@ export function runObject(ctx: Ctx, r: RunRow): GqlObject {
     summaryMetrics: () => runSummaryJson(ctx, r),
     systemMetrics: () => lines.last(r.id, EVENTS) ?? '{}',
     historyLineCount: () => lines.lineCount(r.id, HISTORY),
+    // the public API's RunFragment: the project's internal (integer) id and the history key index
+    projectId: r.project_id,
+    historyKeys: () => historyKeys(lines.lines(r.id, HISTORY)),
+    // all of the run's uploaded files, whatever `files(names:)` selects (the public API's len(run.files()))
+    fileCount: () => ctx.store.runFiles.files(r.id).filter((f) => f.md5 !== null).length,
     eventsLineCount: () => lines.lineCount(r.id, EVENTS),
     logLineCount: () => lines.lineCount(r.id, OUTPUT),
     historyTail: () => JSON.stringify(lines.tail(r.id, HISTORY, TAIL_LINES)),
@@ -104,6 +109,27 @@ export function runFileObject(ctx: Ctx, r: RunRow, f: RunFileRow): GqlObject {
     updatedAt: f.updated_at,
     state: f.uploaded ? 'FINISHED' : 'PENDING',
   }
+}
+
+/**
+ * `historyKeys` (a JSON scalar, not a string): `{lastStep, keys: {key: {typeCounts: [{type, count}]}}}`
+ * like the server's key index; `lastStep` is -1 for a run without history.
+ */
+export function historyKeys(rows: string[]): {lastStep: number; keys: Record<string, {typeCounts: {type: string; count: number}[]}>} {
+  const counts = new Map<string, Map<string, number>>()
+  let lastStep = -1
+  for (const line of rows) {
+    const row = (tryParseExtendedJson(line, {}) ?? {}) as Record<string, unknown>
+    if (typeof row._step === 'number') lastStep = row._step
+    for (const [k, v] of Object.entries(row)) {
+      const type = v === null ? 'nil' : Array.isArray(v) ? 'list' : typeof v === 'object' ? String((v as {_type?: unknown})._type ?? 'map') : typeof v === 'boolean' ? 'bool' : typeof v
+      const byType = counts.get(k) ?? new Map<string, number>()
+      byType.set(type, (byType.get(type) ?? 0) + 1)
+      counts.set(k, byType)
+    }
+  }
+  const keys = Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, byType]) => [k, {typeCounts: [...byType].map(([type, count]) => ({type, count}))}]))
+  return {lastStep, keys}
 }
 
 function sample(rows: string[], samples?: number): string[] {
