@@ -43,8 +43,6 @@ export interface SenderParts {
   abort: (reason: Error) => void
 }
 
-export const randomId = (n: number) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('')
-
 /**
  * Builds the sender side of a run: the HTTP stack, run upserter, file_stream, file transfers and
  * run-file uploads (online), console capture, the sender's summary. Offline runs get only what
@@ -70,7 +68,7 @@ export function buildSender(o: SenderOptions): SenderParts {
   const features = new ServerFeatures(graphql, logger)
   const run = new RunUpserter({
     settings, logger, operations, graphql, features, graphqlPolicy,
-    writerId: o.writerId ?? randomId(32),
+    writerId: o.writerId ?? Bun.randomUUIDv7(),
     coreVersion: CORE_VERSION,
     syncStateFile: o.syncStateFile,
   })

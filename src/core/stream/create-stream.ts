@@ -7,7 +7,7 @@ import {HistoryProcessor} from '../runstate/index.ts'
 import {RunSettings} from '../settings/index.ts'
 import {TransactionLogWriter} from '../txlog/index.ts'
 import type {HandlerContext} from './contexts.ts'
-import {CORE_VERSION, buildSender, randomId} from './create-sender.ts'
+import {CORE_VERSION, buildSender} from './create-sender.ts'
 import {answerWith} from './handler.ts'
 import type {MonitorPort} from './ports.ts'
 import {RunTimer} from './run-timer.ts'
@@ -51,7 +51,7 @@ export function createStream(proto: Settings, streamId: string, deps: StreamDeps
   const settings = new RunSettings(proto)
   const clock = deps.clock ?? systemClock
   const {logger, release: releaseLog} = streamLogger(settings, deps)
-  const writerId = randomId(32)
+  const writerId = Bun.randomUUIDv7() // Go 0.31: a time-ordered UUID, shown in wandb-metadata.json and config _wandb.e
   const parts = buildSender({settings, logger, clock, fetch: deps.fetch, writerId})
   const timer = new RunTimer()
   let stream: Stream | undefined
