@@ -84,13 +84,16 @@ export function normalizeRun(r: InspectRun): NormalizedRun {
     summary: stripTiming(r.summary),
     history: r.history.map(stripTiming),
     events: r.events.length,
-    // console lines lose their timestamps; the SDK's own messages in them name temp paths and ports
+    // console lines lose their timestamps; the SDK's own messages in them name temp paths and ports.
+    // Trailing blanks go too: the SDK's download progress ends in two spaces that survive only when
+    // its spinner line (printed only if 0.1 s passed) was overwritten, so they depend on timing.
     output: r.output.map((l) =>
       l
         .replace(CONSOLE_TS, (_m, err) => (err ? 'ERROR ' : ''))
         .replace(/\/tmp\/[^\s'"]+/g, '<path>')
         .replace(/127\.0\.0\.1:\d+/g, '<host>')
-        .replace(/\d{8}_\d{6}/g, '<time>'),
+        .replace(/\d{8}_\d{6}/g, '<time>')
+        .trimEnd(),
     ),
     files: Object.fromEntries(
       Object.entries(r.files)
