@@ -5,7 +5,6 @@ import {errorMessage} from '../core/errors.ts'
 import type {Delivery} from '../core/filetransfer/index.ts'
 import type {Logger} from '../core/observability/index.ts'
 import {Record, RunRecord, type ServerResponse} from '../core/proto.ts'
-import {decodeMessage} from '../core/proto-reader.ts'
 import {Channel, type Clock} from '../core/runtime/index.ts'
 import {fileB64Md5} from '../core/runfiles/index.ts'
 import {CapturingResponder} from '../core/server/index.ts'
@@ -216,7 +215,7 @@ export class RunReplayer {
 
   #decode(next: LogRecord): Record | undefined {
     try {
-      return decodeMessage(Record, next.data)
+      return Record.fromBinary(next.data)
     } catch (err) {
       this.#o.logger.warn('sync: undecodable record skipped', {offset: next.offset, error: errorMessage(err)})
       this.#decodeDamage.push({offset: next.offset, bytes: next.end - next.offset, reason: 'undecodable record'})

@@ -2,7 +2,6 @@ import type {Socket} from 'node:net'
 import {errorMessage} from '../errors.ts'
 import type {Logger} from '../observability/index.ts'
 import {ServerRequest, ServerResponse} from '../proto.ts'
-import {decodeMessage} from '../proto-reader.ts'
 import {Channel} from '../runtime/index.ts'
 import {encodeFrame, FrameDecoder} from './framing.ts'
 import {SocketResponder, type Responder} from './responder.ts'
@@ -49,7 +48,7 @@ export class Connection {
       for (const frame of frames) {
         let request: ServerRequest
         try {
-          request = decodeMessage(ServerRequest, frame)
+          request = ServerRequest.fromBinary(frame)
         } catch (err) {
           this.#logger.captureError('connection: frame is not a ServerRequest, closing the connection', err, {bytes: frame.length})
           this.close()
