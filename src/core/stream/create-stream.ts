@@ -1,13 +1,14 @@
 import {mkdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {FileLogSink, JsonLogger, type Logger} from '../observability/index.ts'
-import {type GitRepoRecord, Record, type Settings} from '../proto.ts'
+import {Feature, type GitRepoRecord, Record, type Settings, TelemetryRecord} from '../proto.ts'
 import {systemClock, type Clock} from '../runtime/index.ts'
 import {HistoryProcessor} from '../runstate/index.ts'
 import {RunSettings} from '../settings/index.ts'
 import {TransactionLogWriter} from '../txlog/index.ts'
 import type {HandlerContext} from './contexts.ts'
 import {CORE_VERSION, buildSender} from './create-sender.ts'
+import {FlowControl} from './flow-control.ts'
 import {answerWith} from './handler.ts'
 import type {MonitorPort} from './ports.ts'
 import {RunTimer} from './run-timer.ts'
@@ -40,6 +41,8 @@ export interface StreamDeps {
   clock?: Clock
   /** For tests: replaces fetch. */
   fetch?: typeof fetch
+  /** For tests: flow control's memory budget in bytes (default DEFAULT_FLOW_CONTROL_MEMORY_BYTES). */
+  flowControlMemoryBytes?: number
 }
 
 /**
@@ -81,13 +84,23 @@ export function createStream(proto: Settings, streamId: string, deps: StreamDeps
       writeFileSync(path, contents)
     },
   }
+  const log = openLog(settings, logger)
+  // Offline, the writer passes on only run, exit and stats records and the sender does no network
+  // work, so nothing piles up: flow control keeps everything in memory (as without a log).
+  const flowControl = new FlowControl({
+    log: settings.offline ? undefined : log,
+    memoryLimitBytes: deps.flowControlMemoryBytes,
+    logger,
+    onFirstOffload: () => parts.context.run.updateTelemetry(TelemetryRecord.create({feature: Feature.create({flow_control_overflow: true})})),
+  })
   stream = new Stream({
     id: streamId,
     settings,
     logger,
     serviceLogger: deps.logger,
     handler: new TensorBoardHandler(handlerContext, forwarded, logger, clock),
-    writer: new Writer({log: openLog(settings, logger), offline: settings.offline, flushIntervalMs: settings.transactionLogFlushInterval * 1000, logger}),
+    writer: new Writer({log, offline: settings.offline, flushIntervalMs: settings.transactionLogFlushInterval * 1000, logger}),
+    flowControl,
     sender: parts.sender,
     senderContext: parts.context,
     abortRun: () => parts.abort(new Error('run closed')),

@@ -5,6 +5,7 @@ import {Channel} from '../runtime/index.ts'
 import {CapturingResponder, errorResponse, type Responder, type RunStream} from '../server/index.ts'
 import type {RunSettings} from '../settings/index.ts'
 import type {SenderContext} from './contexts.ts'
+import type {FlowControl} from './flow-control.ts'
 import type {Handler} from './handler.ts'
 import type {Sender} from './sender.ts'
 import type {Work} from './work.ts'
@@ -23,6 +24,8 @@ export interface StreamParts {
   serviceLogger?: Logger
   handler: Handler
   writer: Writer
+  /** Between writer and sender: unbounded, offloading saved records to the log while the sender lags. */
+  flowControl: FlowControl
   sender: Sender
   senderContext: SenderContext
   /** Aborts the run's outstanding network work (called when the stream closes). */
@@ -36,9 +39,11 @@ export interface StreamParts {
 }
 
 /**
- * One run's pipeline: head channel → Handler → Writer → flow control (an unbounded in-memory
- * queue: the handler never waits for the network) → Sender. Closing the head drains every stage
- * in order. Created started.
+ * One run's pipeline: head channel → Handler → Writer → FlowControl (unbounded, so the handler
+ * never waits for the network; saved records beyond its memory budget wait in the .wandb file) →
+ * Sender. Closing the head drains every stage in order: the writer closes flow control, which
+ * still delivers everything, offloaded records included, before the sender's input ends.
+ * Created started.
  */
 export class Stream implements RunStream {
   readonly id: string
@@ -52,13 +57,12 @@ export class Stream implements RunStream {
     this.id = parts.id
     this.#p = parts
     const handled = new Channel<Work>(HANDLER_OUT_CAPACITY)
-    const saved = new Channel<Work>(Number.POSITIVE_INFINITY)
     const stage = (name: string, p: Promise<void>) =>
       p.catch((err) => parts.logger.captureError(`stream: ${name} stage crashed`, err))
     this.#tasks = Promise.all([
       stage('handler', parts.handler.run(this.#head, handled)),
-      stage('writer', parts.writer.run(handled, saved)),
-      stage('sender', parts.sender.run(saved)),
+      stage('writer', parts.writer.run(handled, parts.flowControl)),
+      stage('sender', parts.sender.run(parts.flowControl)),
     ]).then(() => undefined)
   }
 

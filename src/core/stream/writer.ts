@@ -1,11 +1,10 @@
 import type {Logger} from '../observability/index.ts'
 import {Record, Response} from '../proto.ts'
 import {encodeMessage} from '../proto-writer.ts'
-import type {Channel} from '../runtime/index.ts'
 import type {TransactionLogWriter} from '../txlog/index.ts'
 import {answerWith} from './handler.ts'
 import {unitFor} from './units/index.ts'
-import type {Work} from './work.ts'
+import type {Work, WorkSink} from './work.ts'
 
 export interface WriterOptions {
   /** The run's .wandb file; undefined when the log is skipped (x_skip_transaction_log or open failure). */
@@ -18,9 +17,10 @@ export interface WriterOptions {
 
 /**
  * Stage 2: numbers records 1, 2, 3 … and appends them to the transaction log (not requests, not
- * control.local records), then passes work on. Offline, only the units marked `offline` (run,
- * exit, stats) go on to the sender; a dropped item that someone waits for is answered empty.
- * Closes the log and `output` at the end.
+ * control.local records), marks each saved Work with where its record lies in the log
+ * (`logOffset`/`logEnd`, for flow control), then passes work on. Offline, only the units marked
+ * `offline` (run, exit, stats) go on to the sender; a dropped item that someone waits for is
+ * answered empty. Closes the log and then `output` at the end.
  */
 export class Writer {
   readonly #o: WriterOptions
@@ -31,7 +31,7 @@ export class Writer {
     this.#o = o
   }
 
-  async run(input: AsyncIterable<Work>, output: Channel<Work>): Promise<void> {
+  async run(input: AsyncIterable<Work>, output: WorkSink): Promise<void> {
     try {
       for await (const work of input) {
         const unit = unitFor(work.record)
@@ -62,6 +62,8 @@ export class Writer {
     record.num = this.#num
     try {
       log.write(encodeMessage(Record, record))
+      work.logOffset = log.lastRecordOffset
+      work.logEnd = log.size
     } catch (err) {
       this.#o.logger.captureError('writer: cannot append to the transaction log', err)
     }
