@@ -15,7 +15,7 @@ import {fileMd5} from './digests.ts'
 import {ArtifactError, ArtifactNotFoundError, ArtifactTransferError, DigestMismatchError} from './errors.ts'
 import {hasDigest, tempPathNear, type ArtifactFileCache} from './file-cache.ts'
 import {ARTIFACT_FILE_URLS_BY_MANIFEST_ENTRIES, ARTIFACT_MANIFEST, type ArtifactManifestData, type FileUrlsData} from './gql-download.ts'
-import {Limiter} from './limiter.ts'
+import {Semaphore} from '../runtime/index.ts'
 import {isXxh128, parseManifest, type Manifest, type ManifestEntry} from './manifest.ts'
 import {safeJoin} from './safe-path.ts'
 
@@ -83,7 +83,7 @@ export async function downloadArtifact(d: DownloaderDeps, req: DownloadRequest):
     if (ok) result.reused++
     else missing.push(item)
   }
-  const tasks = new Limiter(FILE_TASKS)
+  const tasks = new Semaphore(FILE_TASKS)
   const now = d.now ?? Date.now
   for (let i = 0; i < missing.length; i += URL_BATCH) {
     const batch = missing.slice(i, i + URL_BATCH)

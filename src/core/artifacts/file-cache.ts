@@ -10,7 +10,7 @@ import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {b64ToHex, fileMd5} from './digests.ts'
 import {DigestMismatchError} from './errors.ts'
-import {Limiter} from './limiter.ts'
+import {Semaphore} from '../runtime/index.ts'
 import type {ManifestEntry} from './manifest.ts'
 
 /** Go's limit on simultaneous cache reads and writes. */
@@ -66,7 +66,7 @@ const exists = (p: string) => stat(p).then((s) => s.isFile(), () => false)
 /** The content-addressed cache under `<cacheDir>/artifacts`. Safe to use concurrently. */
 export class ArtifactFileCache {
   readonly root: string
-  readonly #io = new Limiter(MAX_CACHE_IO)
+  readonly #io = new Semaphore(MAX_CACHE_IO)
 
   constructor(cacheDir: string = userCacheDir()) {
     this.root = join(cacheDir, 'artifacts')

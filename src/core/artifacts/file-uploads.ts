@@ -9,6 +9,7 @@
 import {stat} from 'node:fs/promises'
 import type {GraphQLClient, HttpClient, RetryPolicy} from '../api/index.ts'
 import {parseUploadHeaders, type FileTransferManager} from '../filetransfer/index.ts'
+import type {Semaphore} from '../runtime/index.ts'
 import type {Logger} from '../observability/index.ts'
 import type {Operation} from '../operations/index.ts'
 import {hexToB64} from './digests.ts'
@@ -16,7 +17,6 @@ import {ArtifactError, ArtifactTransferError} from './errors.ts'
 import {
   COMPLETE_MULTIPART_UPLOAD, CREATE_ARTIFACT_FILES, type CreateArtifactFilesData, type FileNode, type FileSpec, type UploadPart,
 } from './gql-save.ts'
-import type {Limiter} from './limiter.ts'
 import type {Manifest, ManifestEntry} from './manifest.ts'
 import {multipartContentType, multipartParts, partRanges, partSize} from './multipart.ts'
 
@@ -33,7 +33,7 @@ export interface FileUploadDeps {
   transferPolicy: RetryPolicy
   signal: AbortSignal
   /** Bounds the multipart part PUTs of all saves together. */
-  partLimiter: Limiter
+  partLimiter: Semaphore
   /** Files of at least this many bytes go multipart (default 2 GiB; tests lower it). */
   multipartThreshold?: number
   /** Part size override (tests); default partSize(fileSize). */

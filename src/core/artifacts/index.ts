@@ -20,7 +20,7 @@ export {ArtifactFileCache, copyVerified, hasDigest, userCacheDir} from './file-c
 export {getArtifact} from './get-artifact.ts'
 export type {GetArtifactOptions, GetArtifactResult} from './get-artifact.ts'
 export {goJson, goJsonString} from './go-json.ts'
-export {KeyedSerializer, Limiter} from './limiter.ts'
+export {KeyedSerializer} from './keyed-serializer.ts'
 export {isRegistryProject, linkArtifact, resolveOrgEntityName} from './linker.ts'
 export type {LinkOptions} from './linker.ts'
 export {buildLocalArtifact, listLocalFiles, randomBase36, stagingDir, userDataDir} from './local-artifact.ts'

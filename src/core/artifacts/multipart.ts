@@ -7,7 +7,7 @@ import {open} from 'node:fs/promises'
 import {availableParallelism} from 'node:os'
 import {ArtifactError} from './errors.ts'
 import type {UploadPart} from './gql-save.ts'
-import {Limiter} from './limiter.ts'
+import {Semaphore} from '../runtime/index.ts'
 
 /** Files of at least this many bytes are uploaded in parts. */
 export const MULTIPART_THRESHOLD = 2 * 1024 ** 3
@@ -41,7 +41,7 @@ export async function multipartParts(path: string, fileSize: number, o: {thresho
   if (fileSize === 0 || fileSize < threshold) return null
   if (fileSize > MULTIPART_MAX_SIZE) throw new ArtifactError(`artifacts: ${path} is larger than the 5 TiB an object may have (${fileSize} bytes)`)
   const ranges = partRanges(fileSize, o.partSize ?? partSize(fileSize))
-  const limiter = new Limiter(Math.max(1, Math.min(availableParallelism(), ranges.length)))
+  const limiter = new Semaphore(Math.max(1, Math.min(availableParallelism(), ranges.length)))
   const file = await open(path, 'r')
   try {
     return await Promise.all(

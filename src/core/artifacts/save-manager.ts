@@ -7,7 +7,8 @@ import {FILE_TRANSFER_POLICY, GRAPHQL_POLICY, type GraphQLClient, type HttpClien
 import type {FileTransferManager} from '../filetransfer/index.ts'
 import {nullLogger, type Logger} from '../observability/index.ts'
 import {ArtifactFileCache} from './file-cache.ts'
-import {KeyedSerializer, Limiter} from './limiter.ts'
+import {Semaphore} from '../runtime/index.ts'
+import {KeyedSerializer} from './keyed-serializer.ts'
 import {saveArtifact, type SaveRequest, type SaverDeps} from './saver.ts'
 
 /** Go's limit on simultaneous artifact saves. */
@@ -42,7 +43,7 @@ export interface SaveManagerOptions {
 export class ArtifactSaveManager {
   readonly #deps: SaverDeps
   readonly #byName = new KeyedSerializer()
-  readonly #slots = new Limiter(MAX_SIMULTANEOUS_SAVES)
+  readonly #slots = new Semaphore(MAX_SIMULTANEOUS_SAVES)
   #lastWarning = Number.NEGATIVE_INFINITY
 
   constructor(o: SaveManagerOptions) {
@@ -56,7 +57,7 @@ export class ArtifactSaveManager {
       graphqlPolicy: o.graphqlPolicy ?? GRAPHQL_POLICY,
       transferPolicy: o.transferPolicy ?? FILE_TRANSFER_POLICY,
       signal: o.signal ?? new AbortController().signal,
-      partLimiter: new Limiter(MAX_PART_UPLOADS),
+      partLimiter: new Semaphore(MAX_PART_UPLOADS),
       multipartThreshold: o.multipartThreshold,
       multipartPartSize: o.multipartPartSize,
       now,
@@ -72,7 +73,7 @@ export class ArtifactSaveManager {
 
   /** Saves run now (at most 128). */
   get running(): number {
-    return this.#slots.running
+    return this.#slots.held
   }
 
   /**

@@ -6,7 +6,7 @@ import {redactUrl} from '../errors.ts'
 import {nullLogger, type Logger} from '../observability/index.ts'
 import {DELIVERED, failedDelivery, type Delivery} from './delivery.ts'
 import {FileTransferClosedError, LocalFileError} from './errors.ts'
-import {Semaphore} from './semaphore.ts'
+import {Semaphore} from '../runtime/index.ts'
 import {TransferStats, type FileKind} from './transfer-stats.ts'
 import {headerValue} from './upload-headers.ts'
 

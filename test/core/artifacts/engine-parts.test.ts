@@ -6,33 +6,35 @@ import {describe, expect, test} from 'bun:test'
 import {join} from 'node:path'
 import {GraphQLError} from '../../../src/core/api/index.ts'
 import {
-  ARTIFACT_EXIT, ArtifactFileCache, ArtifactInputError, ArtifactNotFoundError, ArtifactRunError, ArtifactSaveError, KeyedSerializer, Limiter,
+  ARTIFACT_EXIT, ArtifactFileCache, ArtifactInputError, ArtifactNotFoundError, ArtifactRunError, ArtifactSaveError, KeyedSerializer,
   MULTIPART_THRESHOLD, artifactCommandError, b64ToHex, hexToB64, parseArtifactPath, partRanges, partSize, resolveAliases, userCacheDir,
   validateArtifactName, validateArtifactType,
 } from '../../../src/core/artifacts/index.ts'
 import {HttpError, NetworkError, UserFacingError} from '../../../src/core/errors.ts'
-import {Deferred} from '../../../src/core/runtime/index.ts'
+import {Deferred, Semaphore} from '../../../src/core/runtime/index.ts'
 
-describe('Limiter and KeyedSerializer', () => {
+describe('Semaphore.run and KeyedSerializer', () => {
   test('a limiter runs at most `limit` tasks and starts waiting ones in arrival order', async () => {
-    const limiter = new Limiter(2)
+    const limiter = new Semaphore(2)
     const gates = [0, 1, 2, 3].map(() => new Deferred<void>())
+    const starts = [0, 1, 2, 3].map(() => new Deferred<void>())
     const started: number[] = []
     const runs = gates.map((g, i) => limiter.run(async () => {
       started.push(i)
+      starts[i].resolve()
       await g.promise
     }))
-    await Promise.resolve()
+    await Promise.all([starts[0].promise, starts[1].promise])
     expect(started).toEqual([0, 1])
     gates[1].resolve()
-    await runs[1]
+    await starts[2].promise // the slot task 1 gave back goes to the first waiter
     expect(started).toEqual([0, 1, 2])
     gates[0].resolve()
     gates[2].resolve()
     gates[3].resolve()
     await Promise.all(runs)
     expect(started).toEqual([0, 1, 2, 3])
-    expect(limiter.running).toBe(0)
+    expect(limiter.held).toBe(0)
   })
 
   test('tasks of one key run one after another even when one fails; other keys do not wait', async () => {

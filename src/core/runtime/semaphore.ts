@@ -25,6 +25,16 @@ export class Semaphore {
     else this.#held--
   }
 
+  /** Runs `task` once a slot is held; the slot is released however the task ends. */
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    await this.acquire()
+    try {
+      return await task()
+    } finally {
+      this.release()
+    }
+  }
+
   /** Slots held now. */
   get held(): number {
     return this.#held
