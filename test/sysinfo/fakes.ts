@@ -5,7 +5,6 @@
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
-import type {Attrs, Logger} from '../../src/core/observability/index.ts'
 import type {EnvironmentRecord} from '../../src/core/proto.ts'
 import type {Metrics, Resource} from '../../src/sysinfo/index.ts'
 
@@ -45,28 +44,7 @@ export class ScriptedResource implements Resource {
   }
 }
 
-/** A Logger that keeps every line. */
-export class RecordingLogger implements Logger {
-  readonly lines: {level: string; msg: string; attrs?: Attrs}[] = []
-  debug(msg: string, attrs?: Attrs) {
-    this.lines.push({level: 'debug', msg, attrs})
-  }
-  info(msg: string, attrs?: Attrs) {
-    this.lines.push({level: 'info', msg, attrs})
-  }
-  warn(msg: string, attrs?: Attrs) {
-    this.lines.push({level: 'warn', msg, attrs})
-  }
-  error(msg: string, attrs?: Attrs) {
-    this.lines.push({level: 'error', msg, attrs})
-  }
-  captureError(msg: string, err: unknown, attrs?: Attrs) {
-    this.lines.push({level: 'error', msg, attrs: {...attrs, err}})
-  }
-  with(): Logger {
-    return this
-  }
-}
+export {RecordingLogger} from '../fakes/recording-logger.ts'
 
 /** A directory standing in for the host root: write('/proc/meminfo', text). Remove with dispose(). */
 export class FakeHost {

@@ -2,43 +2,10 @@
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import type {Attrs, Logger} from '../../../src/core/observability/index.ts'
 import {HistoryItem, HistoryRecord, Record, Request} from '../../../src/core/proto.ts'
 import type {Work} from '../../../src/core/stream/index.ts'
 
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error'
-  msg: string
-  attrs?: Attrs
-  err?: unknown
-}
-
-/** A Logger that keeps every line (captureError lines keep the error). */
-export class RecordingLogger implements Logger {
-  readonly lines: LogLine[] = []
-  debug(msg: string, attrs?: Attrs): void {
-    this.lines.push({level: 'debug', msg, attrs})
-  }
-  info(msg: string, attrs?: Attrs): void {
-    this.lines.push({level: 'info', msg, attrs})
-  }
-  warn(msg: string, attrs?: Attrs): void {
-    this.lines.push({level: 'warn', msg, attrs})
-  }
-  error(msg: string, attrs?: Attrs): void {
-    this.lines.push({level: 'error', msg, attrs})
-  }
-  captureError(msg: string, err: unknown, attrs?: Attrs): void {
-    this.lines.push({level: 'error', msg, attrs, err})
-  }
-  with(): Logger {
-    return this
-  }
-  /** The lines at `level` whose message starts with `prefix`. */
-  find(level: LogLine['level'], prefix: string): LogLine[] {
-    return this.lines.filter((l) => l.level === level && l.msg.startsWith(prefix))
-  }
-}
+export {RecordingLogger, type LogLine} from '../../fakes/recording-logger.ts'
 
 /** A fresh directory under the OS temp dir; dispose() deletes it. */
 export function tempDir(): {path: string; dispose(): void} {

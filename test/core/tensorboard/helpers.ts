@@ -2,7 +2,6 @@
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import type {Attrs, Logger} from '../../../src/core/observability/index.ts'
 import type {Record} from '../../../src/core/proto.ts'
 
 /** Real tfevents files written by PyTorch's SummaryWriter (tb/run1/…), a copy of shared/fixtures/tensorboard. */
@@ -19,41 +18,7 @@ export function extractFixture(dir: string): void {
   if (tar.exitCode !== 0) throw new Error(`tar failed: ${tar.stderr.toString()}`)
 }
 
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error'
-  msg: string
-  attrs?: Attrs
-}
-
-/** A Logger that keeps every line. */
-export class RecordingLogger implements Logger {
-  readonly lines: LogLine[]
-  constructor(lines: LogLine[] = []) {
-    this.lines = lines
-  }
-  debug(msg: string, attrs?: Attrs): void {
-    this.lines.push({level: 'debug', msg, attrs})
-  }
-  info(msg: string, attrs?: Attrs): void {
-    this.lines.push({level: 'info', msg, attrs})
-  }
-  warn(msg: string, attrs?: Attrs): void {
-    this.lines.push({level: 'warn', msg, attrs})
-  }
-  error(msg: string, attrs?: Attrs): void {
-    this.lines.push({level: 'error', msg, attrs})
-  }
-  captureError(msg: string, err: unknown, attrs?: Attrs): void {
-    this.lines.push({level: 'error', msg: `${msg}: ${String(err)}`, attrs})
-  }
-  with(): Logger {
-    return this
-  }
-  /** Messages at `level`. */
-  at(level: LogLine['level']): string[] {
-    return this.lines.filter((l) => l.level === level).map((l) => l.msg)
-  }
-}
+export {RecordingLogger, type LogLine} from '../../fakes/recording-logger.ts'
 
 /** A history row as the backend would store it: the items of a partial_history, values decoded. */
 export function rowOf(record: Record): {[key: string]: unknown} {
