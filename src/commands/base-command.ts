@@ -1,6 +1,5 @@
 import {Command} from '@oclif/core'
-import {UserFacingError, errorMessage} from '../core/errors.ts'
-import {ExitCode} from './exit-codes.ts'
+import {failureOf} from './failure.ts'
 
 /**
  * Base for every nexus command: maps our errors to oclif errors with the right exit code, so
@@ -8,11 +7,9 @@ import {ExitCode} from './exit-codes.ts'
  */
 export abstract class NexusCommand extends Command {
   protected override async catch(err: Error & {exitCode?: number}): Promise<any> {
-    if (err instanceof UserFacingError) {
-      this.error(err.userText, {exit: err.exitCode})
-    }
     // oclif's own errors (parse errors, this.error) carry their exit code already.
     if ((err as any).oclif) return super.catch(err)
-    this.error(`Internal error: ${errorMessage(err)}`, {exit: ExitCode.INTERNAL})
+    const failure = failureOf(err)
+    this.error(failure.message, {exit: failure.exit})
   }
 }
