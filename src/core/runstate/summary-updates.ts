@@ -11,7 +11,6 @@ import type {SummaryItem, SummaryRecord} from '../proto.ts'
 import {ValueJsonError} from './errors.ts'
 import {itemPath} from './history-value.ts'
 import {PathTree, type TreePath} from './path-tree.ts'
-import type {RunSummary} from './run-summary.ts'
 
 /** Pending summary changes (see the module comment). */
 export class SummaryUpdates {
@@ -48,7 +47,7 @@ export class SummaryUpdates {
   }
 
   /** Applies the changes to `summary`; returns the updates whose JSON did not parse (skipped). */
-  applyTo(summary: RunSummary): ValueJsonError[] {
+  applyTo(summary: SummaryTarget): ValueJsonError[] {
     const errors: ValueJsonError[] = []
     for (const [path, json] of this.#update.leaves()) {
       try {
@@ -60,6 +59,12 @@ export class SummaryUpdates {
     for (const [path] of this.#remove.leaves()) summary.remove(path)
     return errors
   }
+}
+
+/** What updates are applied to (a RunSummary); structural, so the two files do not import each other. */
+export interface SummaryTarget {
+  set(path: TreePath, value: unknown): void
+  remove(path: TreePath): void
 }
 
 function keyPath(item: SummaryItem): TreePath {

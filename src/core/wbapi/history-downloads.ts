@@ -2,7 +2,7 @@ import {join} from 'node:path'
 import {Operations} from '../operations/index.ts'
 import type {OperationStats} from '../proto.ts'
 import type {ApiFailure} from './responses.ts'
-import type {SessionTools} from './session-tools.ts'
+import type {SessionConnection} from './session-connection.ts'
 import {downloadToFile, sendTransfer} from './transfer.ts'
 
 /** A run's exported parquet history, waiting to be downloaded into `dir`. */
@@ -51,7 +51,7 @@ export class HistoryDownloads {
    * there ends the download with one "error" entry), then downloads all files at once into
    * `<dir>/<entity>_<project>_<run>_<i>.runhistory.parquet`. Undefined for an unknown id.
    */
-  async run(t: SessionTools, id: number, signal: AbortSignal): Promise<HistoryDownloadResult | undefined> {
+  async run(t: SessionConnection, id: number, signal: AbortSignal): Promise<HistoryDownloadResult | undefined> {
     const entry = this.#pending.get(id)
     if (!entry) return undefined
     const {download, operations} = entry

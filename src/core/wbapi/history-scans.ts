@@ -2,7 +2,7 @@ import type {HistoryRow, ParquetHistoryItem} from '../proto.ts'
 import {HISTORY_PAGE, SAMPLED_HISTORY_PAGE} from './graphql-documents.ts'
 import {rawMembers} from './raw-json.ts'
 import type {ApiFailure} from './responses.ts'
-import type {SessionTools} from './session-tools.ts'
+import type {SessionConnection} from './session-connection.ts'
 
 const STEP = '_step'
 
@@ -51,7 +51,7 @@ export class HistoryScans {
   }
 
   /** The rows with minStep <= step < maxStep; undefined for an unknown scan id. */
-  async page(t: SessionTools, id: number, minStep: bigint, maxStep: bigint, signal: AbortSignal): Promise<HistoryRow[] | ApiFailure | undefined> {
+  async page(t: SessionConnection, id: number, minStep: bigint, maxStep: bigint, signal: AbortSignal): Promise<HistoryRow[] | ApiFailure | undefined> {
     const scan = this.#scans.get(id)
     if (!scan) return undefined
     if (maxStep <= minStep) return []

@@ -3,7 +3,7 @@ import {mkdir, rename, rm} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 import {HttpError, errorMessage} from '../errors.ts'
 import type {ApiFailure} from './responses.ts'
-import type {SessionTools} from './session-tools.ts'
+import type {SessionConnection} from './session-connection.ts'
 
 /** How much of a failed transfer's answer goes into the error message. */
 const ERROR_BODY_BYTES = 1024
@@ -23,7 +23,7 @@ export interface TransferRequest {
  * <what>: status: <status>: body: <first KiB>" carrying the status, or the local/transport error.
  */
 export async function sendTransfer(
-  t: SessionTools,
+  t: SessionConnection,
   what: 'upload' | 'download',
   o: TransferRequest,
   signal: AbortSignal,
@@ -48,7 +48,7 @@ export async function sendTransfer(
  * GETs `url` into `path` (its folder created): streamed into a temporary file next to it and
  * renamed into place when complete, so `path` never holds a partial download.
  */
-export async function downloadToFile(t: SessionTools, o: TransferRequest & {path: string}, signal: AbortSignal): Promise<ApiFailure | undefined> {
+export async function downloadToFile(t: SessionConnection, o: TransferRequest & {path: string}, signal: AbortSignal): Promise<ApiFailure | undefined> {
   const dir = dirname(o.path)
   try {
     await mkdir(dir, {recursive: true})
