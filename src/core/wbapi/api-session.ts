@@ -3,22 +3,15 @@ import {WandbError, errorMessage} from '../errors.ts'
 import type {Logger} from '../observability/index.ts'
 import type {ApiRequest, ApiResponse} from '../proto.ts'
 import type {RunSettings} from '../settings/index.ts'
-import {handleAuth} from './auth-handler.ts'
-import {handleReadRunConsoleLogs} from './console-logs-handler.ts'
+import {dispatchApiRequest} from './api-handlers.ts'
 import {credentialsFor} from './credentials.ts'
-import {handleFeatures} from './features-handler.ts'
-import {handleDownloadFile, handleUploadFile} from './file-transfer-handler.ts'
 import {GraphQLTransport} from './graphql-transport.ts'
-import {handleGraphQL} from './graphql-handler.ts'
 import {mergeHeaders} from './headers.ts'
 import {HistoryDownloads} from './history-downloads.ts'
 import {HistoryScans} from './history-scans.ts'
 import {probeTelemetryProxy} from './otel-probe.ts'
 import {RequestSlots} from './request-slots.ts'
 import {apiError} from './responses.ts'
-import {handleRunQueueOperation} from './run-queue-handler.ts'
-import {handleCreateCustomChart, handleMarkRunFilesUploaded, handleStopRun} from './run-handler.ts'
-import {handleReadRunHistory} from './run-history-handler.ts'
 import {ServerFeatures} from './server-features.ts'
 import type {SessionTools} from './session-tools.ts'
 
@@ -93,7 +86,7 @@ export class ApiSession {
     }
     const release = await this.#slots.acquire(signal)
     try {
-      return await this.#dispatch(r, signal)
+      return await dispatchApiRequest(this.#tools, r, signal)
     } finally {
       release()
     }
@@ -102,35 +95,5 @@ export class ApiSession {
   /** Stops the session's background work (the telemetry probe). Requests in flight run to their end. */
   close(): void {
     this.#closing.abort()
-  }
-
-  #dispatch(r: ApiRequest['request'], signal: AbortSignal): Promise<ApiResponse> {
-    const t = this.#tools
-    switch (r.oneofKind) {
-      case 'auth_request':
-        return handleAuth(t, r.auth_request, signal)
-      case 'graphql_request':
-        return handleGraphQL(t, r.graphql_request, signal)
-      case 'features_request':
-        return handleFeatures(t, r.features_request, signal)
-      case 'upload_file_request':
-        return handleUploadFile(t, r.upload_file_request, signal)
-      case 'download_file_request':
-        return handleDownloadFile(t, r.download_file_request, signal)
-      case 'stop_run_request':
-        return handleStopRun(t, r.stop_run_request, signal)
-      case 'mark_run_files_uploaded_request':
-        return handleMarkRunFilesUploaded(t, r.mark_run_files_uploaded_request, signal)
-      case 'create_custom_chart_request':
-        return handleCreateCustomChart(t, r.create_custom_chart_request, signal)
-      case 'run_queue_operation_request':
-        return handleRunQueueOperation(t, r.run_queue_operation_request, signal)
-      case 'read_run_console_logs_request':
-        return handleReadRunConsoleLogs(t, r.read_run_console_logs_request, signal)
-      case 'read_run_history_request':
-        return handleReadRunHistory(t, r.read_run_history_request, signal)
-      default:
-        return Promise.resolve(apiError(`unsupported API request type: ${r.oneofKind ?? 'none'}`))
-    }
   }
 }

@@ -51,6 +51,13 @@ describe('WbApiSessions lifecycle', () => {
     expect(sessions.size).toBe(0)
   })
 
+  test('an api_request without a request type is answered with an error, and nothing is sent', async () => {
+    fake = new FakeWandbApi()
+    const s = openSession(fake)
+    expect(errorOf(await s.call({oneofKind: undefined}))?.message).toBe('unsupported API request type: none')
+    expect(fake.to('/graphql')).toHaveLength(0)
+  })
+
   test('init with a malformed base URL reports the error', () => {
     const sessions = new WbApiSessions({logger: recordingLogger().logger})
     const res = sessions.init({settings: settingsFor('not a url'), service_name: ''})
