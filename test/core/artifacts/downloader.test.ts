@@ -2,28 +2,16 @@
  * The core downloader against the local backend: byte-exact downloads, the cache, MD5 checks,
  * path safety, path prefixes, expired URLs, and answers that leave files out.
  */
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'bun:test'
+import {describe, expect, test} from 'bun:test'
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {
   ArtifactError, ArtifactFileCache, ArtifactTransferError, DigestMismatchError, UnsafePathError, b64ToHex, downloadArtifact, safeJoin,
   type DownloaderDeps,
 } from '../../../src/core/artifacts/index.ts'
-import {startBackend, type Backend} from '../../backend/index.ts'
-import {b64md5, clients, ensureRun, recordOf, saveManager, tempDir} from './helpers.ts'
+import {artifactTestBed, b64md5, clients, recordOf, saveManager} from './helpers.ts'
 
-let backend: Backend
-let dir: ReturnType<typeof tempDir>
-beforeAll(async () => {
-  backend = await startBackend({quiet: true})
-})
-afterAll(() => backend.stop())
-beforeEach(async () => {
-  await backend.reset()
-  await ensureRun(backend)
-  dir = tempDir()
-})
-afterEach(() => dir.dispose())
+const {backend, dir} = await artifactTestBed({withRun: true})
 
 const FILES: Record<string, string | Uint8Array> = {'a.txt': 'alpha\n'.repeat(100), 'nested/deep/b.bin': new Uint8Array(3000).map((_, i) => i % 7), 'empty.txt': ''}
 

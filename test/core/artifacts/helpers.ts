@@ -10,14 +10,22 @@ import {ArtifactFileCache, ArtifactSaveManager, buildLocalArtifact, type SaveMan
 import {FileTransferManager} from '../../../src/core/filetransfer/index.ts'
 import {nullLogger} from '../../../src/core/observability/index.ts'
 import type {ArtifactRecord} from '../../../src/core/proto.ts'
-import type {Backend} from '../../backend/index.ts'
+import {afterAll, afterEach, beforeAll, beforeEach} from 'bun:test'
+import {startBackend, type Backend, type BackendOptions} from '../../backend/index.ts'
 import {upsertRun} from '../../backend/gql-client.ts'
 
 export const FAST_GRAPHQL: RetryPolicy = {...GRAPHQL_POLICY, maxRetries: 6, waitMinMs: 10, waitMaxMs: 50}
 export const FAST_TRANSFER: RetryPolicy = {...FILE_TRANSFER_POLICY, maxRetries: 6, waitMinMs: 10, waitMaxMs: 50}
 
+export interface TempDir {
+  readonly path: string
+  /** Writes `data` to `rel` under the folder (making parent folders) and returns its path. */
+  file(rel: string, data: string | Uint8Array): string
+  dispose(): void
+}
+
 /** A temporary folder, removed by dispose(). */
-export function tempDir(prefix = 'nexus-artifacts-'): {path: string; file(rel: string, data: string | Uint8Array): string; dispose(): void} {
+export function tempDir(prefix = 'nexus-artifacts-'): TempDir {
   const path = mkdtempSync(join(tmpdir(), prefix))
   return {
     path,
@@ -29,6 +37,51 @@ export function tempDir(prefix = 'nexus-artifacts-'): {path: string; file(rel: s
     },
     dispose: () => rmSync(path, {recursive: true, force: true}),
   }
+}
+
+/**
+ * What every artifact test file sets up, with its hooks registered: one local backend for the
+ * file (stopped after it), reset before each test, optionally with the run artifacts are logged
+ * from (`withRun`), a fresh temporary folder per test (`dir`, always the current test's), and
+ * optionally WANDB_CACHE_DIR pointed away from the real home for the file (`isolateCache`).
+ */
+export async function artifactTestBed(o: {backend?: BackendOptions; withRun?: boolean; isolateCache?: boolean} = {}): Promise<{backend: Backend; dir: TempDir}> {
+  const savedCacheDir = process.env.WANDB_CACHE_DIR
+  const cacheHome = o.isolateCache ? tempDir('nexus-artifact-cache-') : undefined
+  const backend = await startBackend({quiet: true, ...o.backend})
+  beforeAll(() => {
+    if (cacheHome) process.env.WANDB_CACHE_DIR = cacheHome.path
+  })
+  afterAll(async () => {
+    if (cacheHome) {
+      if (savedCacheDir === undefined) delete process.env.WANDB_CACHE_DIR
+      else process.env.WANDB_CACHE_DIR = savedCacheDir
+      cacheHome.dispose()
+    }
+    await backend.stop()
+  })
+  let current: TempDir | undefined
+  const currentDir = () => {
+    if (!current) throw new Error('artifactTestBed: dir is only there while a test runs')
+    return current
+  }
+  beforeEach(async () => {
+    await backend.reset()
+    if (o.withRun) await ensureRun(backend)
+    current = tempDir()
+  })
+  afterEach(() => {
+    current?.dispose()
+    current = undefined
+  })
+  const dir: TempDir = {
+    get path() {
+      return currentDir().path
+    },
+    file: (rel, data) => currentDir().file(rel, data),
+    dispose: () => currentDir().dispose(),
+  }
+  return {backend, dir}
 }
 
 /** The engine's clients for `backend`. */

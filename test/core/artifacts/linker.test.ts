@@ -3,25 +3,13 @@
  * projects resolved through the entity's organization (the organization answer is faked, since
  * the backend has no organizations).
  */
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'bun:test'
+import {describe, expect, test} from 'bun:test'
 import {join} from 'node:path'
 import {ArtifactError, ArtifactInputError, linkArtifact} from '../../../src/core/artifacts/index.ts'
 import {LinkArtifactRequest} from '../../../src/core/proto.ts'
-import {startBackend, type Backend} from '../../backend/index.ts'
-import {clients, ensureRun, recordOf, saveManager, tempDir} from './helpers.ts'
+import {artifactTestBed, clients, recordOf, saveManager} from './helpers.ts'
 
-let backend: Backend
-let dir: ReturnType<typeof tempDir>
-beforeAll(async () => {
-  backend = await startBackend({quiet: true})
-})
-afterAll(() => backend.stop())
-beforeEach(async () => {
-  await backend.reset()
-  await ensureRun(backend)
-  dir = tempDir()
-})
-afterEach(() => dir.dispose())
+const {backend, dir} = await artifactTestBed({withRun: true})
 
 async function saved(name: string) {
   dir.file(`${name}/f.txt`, name)

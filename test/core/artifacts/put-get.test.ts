@@ -3,7 +3,7 @@
  * real run stream (run "cli_put" → log_artifact → exit), get resolves and downloads; bad input,
  * missing artifacts, refused keys and unreachable servers end in the right errors.
  */
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'bun:test'
+import {describe, expect, test} from 'bun:test'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {
@@ -12,28 +12,9 @@ import {
 } from '../../../src/core/artifacts/index.ts'
 import {LogLevel, nullLogger} from '../../../src/core/observability/index.ts'
 import {createStream} from '../../../src/core/stream/index.ts'
-import {startBackend, type Backend} from '../../backend/index.ts'
-import {tempDir} from './helpers.ts'
+import {artifactTestBed} from './helpers.ts'
 
-let backend: Backend
-let dir: ReturnType<typeof tempDir>
-const cacheHome = tempDir('nexus-artifact-cache-')
-const savedCacheDir = process.env.WANDB_CACHE_DIR
-beforeAll(async () => {
-  process.env.WANDB_CACHE_DIR = cacheHome.path
-  backend = await startBackend({quiet: true, apiKeys: ['k'.repeat(40)]})
-})
-afterAll(async () => {
-  if (savedCacheDir === undefined) delete process.env.WANDB_CACHE_DIR
-  else process.env.WANDB_CACHE_DIR = savedCacheDir
-  cacheHome.dispose()
-  await backend.stop()
-})
-beforeEach(async () => {
-  await backend.reset()
-  dir = tempDir()
-})
-afterEach(() => dir.dispose())
+const {backend, dir} = await artifactTestBed({backend: {apiKeys: ['k'.repeat(40)]}, isolateCache: true})
 
 const env = () => ({WANDB_DIR: dir.path, WANDB_DATA_DIR: join(dir.path, 'data'), WANDB_CACHE_DIR: join(dir.path, 'cache'), WANDB__GRAPHQL_RETRY_MAX: '1', WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1', WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '1'})
 const put = (o: Partial<PutArtifactOptions> & {path: string}) => putArtifact({

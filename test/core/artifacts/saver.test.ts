@@ -3,26 +3,14 @@
  * dedup, digest dedup, serialisation per name, staging clean-up, the cache, multipart uploads,
  * client-id references, and saves that survive injected faults.
  */
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'bun:test'
+import {describe, expect, test} from 'bun:test'
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {ArtifactSaveError, b64ToHex, encodeManifest, parseManifest} from '../../../src/core/artifacts/index.ts'
-import {startBackend, type Backend} from '../../backend/index.ts'
 import {gqlOk} from '../../backend/gql-client.ts'
-import {b64md5, ensureRun, recordOf, recordingFetch, saveManager, tempDir} from './helpers.ts'
+import {artifactTestBed, b64md5, recordingFetch, recordOf, saveManager} from './helpers.ts'
 
-let backend: Backend
-let dir: ReturnType<typeof tempDir>
-beforeAll(async () => {
-  backend = await startBackend({quiet: true})
-})
-afterAll(() => backend.stop())
-beforeEach(async () => {
-  await backend.reset()
-  await ensureRun(backend)
-  dir = tempDir()
-})
-afterEach(() => dir.dispose())
+const {backend, dir} = await artifactTestBed({withRun: true})
 
 const staging = () => join(dir.path, 'staging')
 const cacheDir = () => join(dir.path, 'cache')

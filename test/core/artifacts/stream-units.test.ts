@@ -3,7 +3,7 @@
  * log_artifact answers, exit waiting for saves, link_artifact, download_artifact, and offline runs
  * that keep artifact records in the .wandb file instead of sending them.
  */
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'bun:test'
+import {describe, expect, test} from 'bun:test'
 import {mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {LogLevel, nullLogger} from '../../../src/core/observability/index.ts'
@@ -11,29 +11,10 @@ import {Record as PbRecord, Request, Response, Settings, type ArtifactRecord, ty
 import {CapturingResponder} from '../../../src/core/server/index.ts'
 import {createStream, type Stream} from '../../../src/core/stream/index.ts'
 import {TransactionLogReader} from '../../../src/core/txlog/index.ts'
-import {startBackend, type Backend} from '../../backend/index.ts'
-import {recordOf, tempDir} from './helpers.ts'
+import {artifactTestBed, recordOf} from './helpers.ts'
 
-let backend: Backend
-let dir: ReturnType<typeof tempDir>
 // streams copy uploads into the cache of WANDB_CACHE_DIR: keep it out of the real home
-const cacheHome = tempDir('nexus-artifact-cache-')
-const savedCacheDir = process.env.WANDB_CACHE_DIR
-beforeAll(async () => {
-  process.env.WANDB_CACHE_DIR = cacheHome.path
-  backend = await startBackend({quiet: true})
-})
-afterAll(async () => {
-  if (savedCacheDir === undefined) delete process.env.WANDB_CACHE_DIR
-  else process.env.WANDB_CACHE_DIR = savedCacheDir
-  cacheHome.dispose()
-  await backend.stop()
-})
-beforeEach(async () => {
-  await backend.reset()
-  dir = tempDir()
-})
-afterEach(() => dir.dispose())
+const {backend, dir} = await artifactTestBed({isolateCache: true})
 
 function openStream(runId: string, o: {offline?: boolean} = {}): Stream {
   const runDir = join(dir.path, `run-${runId}`)
