@@ -11,3 +11,4 @@ export {
   backoffMs, retryMostFailures, retryTransferFailures, serverWaitMs, withOverrides,
 } from './retry-policy.ts'
 export type {RetryPolicy} from './retry-policy.ts'
+export {VIEWER_QUERY} from './viewer-query.ts'

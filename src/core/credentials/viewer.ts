@@ -4,7 +4,7 @@
  * no" (ApiKeyRejectedError, exit 4) and "no usable answer" (ServerUnreachableError, exit 5), with
  * a short retry policy so an unreachable host fails in seconds, like the SDK's own login.
  */
-import {GRAPHQL_POLICY, GraphQLClient, GraphQLError, HttpClient, basicAuthorization, type RetryPolicy} from '../api/index.ts'
+import {GRAPHQL_POLICY, GraphQLClient, GraphQLError, HttpClient, VIEWER_QUERY, basicAuthorization, type RetryPolicy} from '../api/index.ts'
 import {HttpError, NetworkError, PermanentError, TimeoutError, errorMessage, findInChain} from '../errors.ts'
 import {nullLogger, type Logger} from '../observability/index.ts'
 import {ApiKeyRejectedError, ServerUnreachableError} from './errors.ts'
@@ -18,18 +18,6 @@ export interface Identity {
   /** The teams (entities) the account is a member of. */
   teams: string[]
 }
-
-/** The Viewer selection Go core sends for the login check (core/api/graphql). */
-export const VIEWER_QUERY = `query Viewer {
-  viewer {
-    id
-    entity
-    username
-    email
-    flags
-    teams { edges { node { name } } }
-  }
-}`
 
 interface ViewerAnswer {
   viewer?: {

@@ -1,6 +1,6 @@
+import {VIEWER_QUERY} from '../api/index.ts'
 import type {ApiResponse, AuthRequest, AuthenticateResponse} from '../proto.ts'
 import {errorMessage} from '../errors.ts'
-import {VIEWER} from './graphql-documents.ts'
 import {answer, apiError, failureResponse, type ApiFailure} from './responses.ts'
 import type {SessionTools} from './session-tools.ts'
 
@@ -33,7 +33,7 @@ export async function handleAuth(t: SessionTools, req: AuthRequest, signal: Abor
  * on other fields (partial data) do not invalidate the credentials.
  */
 async function authenticate(t: SessionTools, signal: AbortSignal): Promise<ApiResponse> {
-  const outcome = await t.gql.execute<ViewerData>({query: VIEWER, operationName: 'Viewer'}, signal)
+  const outcome = await t.gql.execute<ViewerData>({query: VIEWER_QUERY, operationName: 'Viewer'}, signal)
   const viewer = outcome.data?.viewer
   if (!viewer) {
     if (!outcome.ok) return failureResponse(credentialFailure(outcome.failure))

@@ -3,18 +3,6 @@
  * what Go core sends (core/api/graphql/*.graphql), since servers and fakes are built against them.
  */
 
-/** Who the credentials belong to (login check, legacy authenticate). */
-export const VIEWER = `query Viewer {
-  viewer {
-    id
-    entity
-    username
-    email
-    flags
-    teams { edges { node { name } } }
-  }
-}`
-
 /** The server's feature flags; servers older than the `features` field answer with an error. */
 export const SERVER_FEATURES = `query ServerFeaturesQuery {
   serverInfo { features { name isEnabled } }

@@ -1,10 +1,9 @@
-import {GRAPHQL_POLICY, HttpClient, basicAuthorization} from '../api/index.ts'
+import {GRAPHQL_POLICY, HttpClient, VIEWER_QUERY, basicAuthorization} from '../api/index.ts'
 import {errorMessage} from '../errors.ts'
 import type {Logger} from '../observability/index.ts'
 import type {ServerAuthenticateRequest, ServerAuthenticateResponse} from '../proto.ts'
 import {abortable} from './abortable.ts'
 import type {ViewerData} from './auth-handler.ts'
-import {VIEWER} from './graphql-documents.ts'
 import {GraphQLTransport} from './graphql-transport.ts'
 
 /**
@@ -31,7 +30,7 @@ export async function legacyAuthenticate(
   const gql = new GraphQLTransport({http, policy: GRAPHQL_POLICY, headers: {'content-type': 'application/json'}})
   let entity: unknown
   try {
-    const outcome = await abortable(gql.execute<ViewerData>({query: VIEWER, operationName: 'Viewer'}, signal), signal)
+    const outcome = await abortable(gql.execute<ViewerData>({query: VIEWER_QUERY, operationName: 'Viewer'}, signal), signal)
     entity = outcome.data?.viewer?.entity
     if (!outcome.ok) o.logger.debug('wbapi: legacy authenticate: viewer query failed', {error: outcome.failure.message})
   } catch (err) {
