@@ -1,4 +1,6 @@
 import type {statfsSync} from 'node:fs'
+import type {EnvironmentRecord} from '../core/proto.ts'
+import type {Metrics} from './resource.ts'
 
 /** The statfs fields used, as numbers (the non-bigint form of node:fs StatFs). */
 export type StatfsFn = (path: string) => {bsize: number; blocks: number; bfree: number; bavail: number; frsize?: number}
@@ -22,4 +24,24 @@ export function diskUsage(statfs: StatfsFn | typeof statfsSync, path: string): D
   } catch {
     return undefined
   }
+}
+
+/** Go's disk metrics: `disk.<path>.usagePercent` and `disk.<path>.usageGB` for each path that can be queried. */
+export function setDiskUsageMetrics(m: Metrics, statfs: StatfsFn | typeof statfsSync, paths: readonly string[]): void {
+  for (const path of paths) {
+    const usage = diskUsage(statfs, path)
+    if (!usage) continue
+    m.set(`disk.${path}.usagePercent`, usage.usedPercent)
+    m.set(`disk.${path}.usageGB`, usage.used / 1024 ** 3)
+  }
+}
+
+/** The machine description's disks: total and used bytes of each path that can be queried. */
+export function diskTotals(statfs: StatfsFn | typeof statfsSync, paths: readonly string[]): EnvironmentRecord['disk'] {
+  const disk: EnvironmentRecord['disk'] = {}
+  for (const path of paths) {
+    const usage = diskUsage(statfs, path)
+    if (usage) disk[path] = {total: BigInt(usage.total), used: BigInt(usage.used)}
+  }
+  return disk
 }

@@ -3,7 +3,7 @@ import type {EnvironmentRecord} from '../core/proto.ts'
 import {detectCgroupLimits, type CgroupLimits} from './cgroup-limits.ts'
 import {linuxCpuTopology, type CpuTopology} from './cpu-topology.ts'
 import {diskIoDevices} from './disk-devices.ts'
-import {diskUsage, type StatfsFn} from './disk-usage.ts'
+import {diskTotals, setDiskUsageMetrics, type StatfsFn} from './disk-usage.ts'
 import {HostFiles} from './host-files.ts'
 import {parseDiskstats, parseMeminfo, parseMounts, parseNetDev, parseTcpRetransSegs} from './proc-parsers.ts'
 import {CpuTicksTracker, processTree, readProcess} from './process-tree.ts'
@@ -116,12 +116,7 @@ export class LinuxSystemResource implements Resource {
     }
     this.#cgroupCounters(m)
 
-    for (const path of this.#o.diskPaths) {
-      const usage = diskUsage(this.#statfs, path)
-      if (!usage) continue
-      m.set(`disk.${path}.usagePercent`, usage.usedPercent)
-      m.set(`disk.${path}.usageGB`, usage.used / 1024 ** 3)
-    }
+    setDiskUsageMetrics(m, this.#statfs, this.#o.diskPaths)
 
     if (this.#o.selfUsage) this.#selfUsage(m, elapsedS)
     return m
@@ -131,15 +126,11 @@ export class LinuxSystemResource implements Resource {
     const out: Partial<EnvironmentRecord> = {
       cpu_count: this.#cpu.physical,
       cpu_count_logical: this.#cpu.logical,
-      disk: {},
+      disk: diskTotals(this.#statfs, this.#o.diskPaths),
     }
     if (this.#cpu.model) out.cpu = {count: 0, count_logical: 0, model: this.#cpu.model}
     const mem = parseMeminfo(this.#files.read('/proc/meminfo') ?? '')
     if (mem) out.memory = {total: BigInt(mem.total)}
-    for (const path of this.#o.diskPaths) {
-      const usage = diskUsage(this.#statfs, path)
-      if (usage) out.disk![path] = {total: BigInt(usage.total), used: BigInt(usage.used)}
-    }
     const slurm = slurmEnvironment(this.#o.env ?? process.env)
     if (Object.keys(slurm).length > 0) out.slurm = slurm
     return out

@@ -1,6 +1,6 @@
 import {statfsSync} from 'node:fs'
 import type {EnvironmentRecord} from '../core/proto.ts'
-import {diskUsage, type StatfsFn} from './disk-usage.ts'
+import {diskTotals, setDiskUsageMetrics, type StatfsFn} from './disk-usage.ts'
 import type {Metrics, Resource} from './resource.ts'
 import {slurmEnvironment} from './slurm.ts'
 
@@ -75,17 +75,12 @@ export class PortableSystemResource implements Resource {
       m.set('memory_percent', ((mem.total - mem.available) / mem.total) * 100)
       m.set('proc.memory.availableMB', mem.available / MiB)
     }
-    for (const path of this.#o.diskPaths) {
-      const usage = diskUsage(this.#statfs, path)
-      if (!usage) continue
-      m.set(`disk.${path}.usagePercent`, usage.usedPercent)
-      m.set(`disk.${path}.usageGB`, usage.used / 1024 ** 3)
-    }
+    setDiskUsageMetrics(m, this.#statfs, this.#o.diskPaths)
     return m
   }
 
   async probe(): Promise<Partial<EnvironmentRecord>> {
-    const out: Partial<EnvironmentRecord> = {disk: {}}
+    const out: Partial<EnvironmentRecord> = {disk: diskTotals(this.#statfs, this.#o.diskPaths)}
     const cpu = await this.#o.si.cpu().catch(() => undefined)
     if (cpu) {
       out.cpu_count = cpu.physicalCores
@@ -95,10 +90,6 @@ export class PortableSystemResource implements Resource {
     }
     const mem = await this.#o.si.mem().catch(() => undefined)
     if (mem) out.memory = {total: BigInt(mem.total)}
-    for (const path of this.#o.diskPaths) {
-      const usage = diskUsage(this.#statfs, path)
-      if (usage) out.disk![path] = {total: BigInt(usage.total), used: BigInt(usage.used)}
-    }
     const slurm = slurmEnvironment(this.#o.env ?? process.env)
     if (Object.keys(slurm).length > 0) out.slurm = slurm
     return out
