@@ -1,18 +1,7 @@
 import {describe, expect, test} from 'bun:test'
 import {HistoryItem} from '../../../src/core/proto.ts'
 import {ReservoirSampler, RunHistory, RunHistorySampler, SAMPLES_PER_KEY} from '../../../src/core/runstate/index.ts'
-
-/** A deterministic uniform source (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import {seededRandom} from '../../helpers/seeded-random.ts'
 
 function row(values: Record<string, string>): RunHistory {
   const h = new RunHistory()
@@ -22,13 +11,13 @@ function row(values: Record<string, string>): RunHistory {
 
 describe('ReservoirSampler', () => {
   test('keeps every item while fewer than k have been seen', () => {
-    const s = new ReservoirSampler<number>(5, seeded(1))
+    const s = new ReservoirSampler<number>(5, seededRandom(1))
     for (const x of [3, 1, 2]) s.add(x)
     expect(s.sample()).toEqual([3, 1, 2])
   })
 
   test('keeps exactly k items of a long stream, a subset in stream order', () => {
-    const s = new ReservoirSampler<number>(48, seeded(2))
+    const s = new ReservoirSampler<number>(48, seededRandom(2))
     for (let i = 0; i < 10_000; i++) s.add(i)
     const sample = s.sample()
     expect(sample.length).toBe(48)
@@ -40,7 +29,7 @@ describe('ReservoirSampler', () => {
 
   test('samples uniformly: each position of the stream is kept about k/n of the time', () => {
     const counts = new Array(100).fill(0)
-    const random = seeded(3)
+    const random = seededRandom(3)
     for (let trial = 0; trial < 4000; trial++) {
       const s = new ReservoirSampler<number>(10, random)
       for (let i = 0; i < 100; i++) s.add(i)
@@ -61,7 +50,7 @@ describe('ReservoirSampler', () => {
 
 describe('RunHistorySampler', () => {
   test('samples numeric top-level values only, as float32, per key in first-seen order', () => {
-    const s = new RunHistorySampler(seeded(4))
+    const s = new RunHistorySampler(seededRandom(4))
     s.sampleNext(row({b: '0.1', a: '{"nested":1}', text: '"x"', big: '2'}))
     s.sampleNext(row({a: '5', b: 'NaN', flag: 'true'}))
     expect(s.items().map((i) => [i.key, i.values_float])).toEqual([
@@ -70,7 +59,7 @@ describe('RunHistorySampler', () => {
   })
 
   test(`keeps ${SAMPLES_PER_KEY} distinct logged values per key, in logging order`, () => {
-    const s = new RunHistorySampler(seeded(5))
+    const s = new RunHistorySampler(seededRandom(5))
     for (let i = 0; i < 500; i++) s.sampleNext(row({x: String(i)}))
     const [item] = s.items()
     expect(item.values_float.length).toBe(SAMPLES_PER_KEY)

@@ -8,24 +8,13 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {BLOCK_SIZE, TransactionLogReader, TransactionLogWriter} from '../../../src/core/txlog/index.ts'
+import {seededRandom} from '../../helpers/seeded-random.ts'
 
 let dir: string
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'txlog-model-'))
 })
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
-
-/** mulberry32: small deterministic PRNG so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface Written {
   data: Uint8Array
@@ -43,7 +32,7 @@ function randomSize(r: () => number): number {
 }
 
 function runScenario(seed: number): void {
-  const r = rng(seed)
+  const r = seededRandom(seed)
   const path = join(dir, `s${seed}.wandb`)
   const w = TransactionLogWriter.open(path)
   const model: Written[] = []
