@@ -50,25 +50,8 @@ function normalizeConfig(config: Record<string, unknown>): Record<string, unknow
   return out
 }
 
-export interface NormalizedRun {
-  entity: string
-  project: string
-  id: string
-  displayName: string | null
-  state: string
-  exitCode: number | null
-  config: Record<string, unknown>
-  summary: Record<string, unknown>
-  history: Record<string, unknown>[]
-  events: number
-  output: string[]
-  files: Record<string, string>
-  tags: string[]
-  notes: string | null
-  group: string | null
-  jobType: string | null
-  sweep: string | null
-}
+/** A run as compared: events counted, files as their MD5 (or <present> for volatile ones), alerts left out (parity compares them raw). */
+export type NormalizedRun = Omit<InspectRun, 'events' | 'files' | 'alerts'> & {events: number; files: Record<string, string>}
 
 /** One run, normalised. */
 export function normalizeRun(r: InspectRun): NormalizedRun {
