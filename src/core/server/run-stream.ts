@@ -19,6 +19,8 @@ export interface RunStream {
    * already), waits for uploads, closes the stream, and prints the run's footer. Idempotent.
    */
   finishAndClose(exitCode: number): Promise<void>
+  /** Writes every record that reached the run's writer to its .wandb file now (synchronous). */
+  flushLog(): void
 }
 
 /** Builds and starts a stream for a run (inform_init). Throws to refuse the run. */

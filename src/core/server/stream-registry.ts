@@ -24,6 +24,11 @@ export class StreamRegistry {
     return s
   }
 
+  /** Every stream, left in place. */
+  all(): RunStream[] {
+    return [...this.#streams.values()]
+  }
+
   /** Removes and returns every stream. */
   drain(): RunStream[] {
     const all = [...this.#streams.values()]

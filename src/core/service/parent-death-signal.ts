@@ -1,11 +1,12 @@
 import {WandbError} from '../errors.ts'
 
 const PR_SET_PDEATHSIG = 1
-const SIGKILL = 9
+const SIGTERM = 15
 
 /**
- * --os-pid-shutdown (Linux): asks the kernel to SIGKILL the service when its parent dies
- * (prctl PR_SET_PDEATHSIG), then checks the parent is still the expected one. Returns the exit
+ * --os-pid-shutdown (Linux): asks the kernel to signal the service when its parent dies
+ * (prctl PR_SET_PDEATHSIG). Go asks for SIGKILL, which loses what was not yet written; nexus asks
+ * for SIGTERM and handles it as the client's death (write, finish runs within the grace). Then checks the parent is still the expected one. Returns the exit
  * code Go core would use on failure (127 + errno, or 1 if the parent is already gone), or 0.
  * A no-op elsewhere.
  */
@@ -23,7 +24,7 @@ export function setParentDeathSignal(expectedParent: number): number {
   } catch (err) {
     return 127 + 38 // ENOSYS: the call is not available
   }
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL) !== 0) return 127 + 1
+  if (prctl(PR_SET_PDEATHSIG, SIGTERM) !== 0) return 127 + 1
   if (process.ppid !== expectedParent) return 1
   return 0
 }

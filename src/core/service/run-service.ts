@@ -7,6 +7,26 @@ import {NEXUS_VERSION, WANDB_PROTOCOL_VERSION} from '../version.ts'
 import {coreLogDir, coreLogName} from './log-paths.ts'
 import {setParentDeathSignal} from './parent-death-signal.ts'
 
+/** Signals after which the service writes what it received, then finishes its runs within the grace period. */
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+/** Default grace period (seconds) for uploads after a signal or the client's death. */
+export const DEFAULT_SHUTDOWN_GRACE_S = 5
+
+/**
+ * NEXUS_SHUTDOWN_GRACE: seconds the service keeps uploading after a signal or the client's death
+ * (Slurm sends SIGKILL KillWait = 30 s after SIGTERM). A bad value is logged and the default used.
+ */
+export function shutdownGraceMs(env: NodeJS.ProcessEnv, logger: Logger): number {
+  const text = env.NEXUS_SHUTDOWN_GRACE
+  if (text === undefined || text === '') return DEFAULT_SHUTDOWN_GRACE_S * 1000
+  const seconds = Number(text)
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    logger.warn('main: NEXUS_SHUTDOWN_GRACE is not a number of seconds ≥ 0; using the default', {value: text, default_s: DEFAULT_SHUTDOWN_GRACE_S})
+    return DEFAULT_SHUTDOWN_GRACE_S * 1000
+  }
+  return seconds * 1000
+}
+
 export interface ServiceOptions {
   portFilename: string
   pid: number
@@ -28,6 +48,8 @@ export interface ServiceOptions {
 /**
  * Runs the wandb-core drop-in until teardown, idle shutdown, parent death or a signal, and
  * returns the process exit code (0 after a teardown, 1 when the parent died, 128 on a signal).
+ * After a signal or the parent's death, received records are written first and runs are finished
+ * within the grace period (ServiceServer).
  */
 export async function runService(o: ServiceOptions): Promise<number> {
   if (o.osPidShutdown && o.pid !== 0 && !o.detached) {
@@ -50,13 +72,16 @@ export async function runService(o: ServiceOptions): Promise<number> {
     createStream: (settings, id) => createStream(settings, id, deps),
     api: o.api(logger),
     sync: o.sync(logger, deps),
+    shutdownGraceMs: shutdownGraceMs(process.env, logger),
   })
-  const onSignal = () => server.onSignal()
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  const onSignal = (signal: NodeJS.Signals) => {
+    // --os-pid-shutdown asks the kernel for SIGTERM when the parent dies: that is the client gone.
+    if (o.pid !== 0 && !o.detached && process.ppid !== o.pid) server.parentGone()
+    else server.onSignal(signal)
+  }
+  for (const s of STOP_SIGNALS) process.on(s, onSignal)
   const code = await server.exitCode
-  process.off('SIGINT', onSignal)
-  process.off('SIGTERM', onSignal)
+  for (const s of STOP_SIGNALS) process.off(s, onSignal)
   logger.info('main: exiting', {code})
   close()
   return code

@@ -113,6 +113,10 @@ export class Stream implements RunStream {
     return this.#finishing
   }
 
+  flushLog(): void {
+    this.#p.writer.flush()
+  }
+
   /** Exit flow's outcomes, once the run finished (used by sync). */
   get deliveries() {
     return this.#p.senderContext.finished.promise

@@ -6,11 +6,18 @@ import {answerWith} from './handler.ts'
 import {unitFor} from './units/index.ts'
 import type {Work, WorkSink} from './work.ts'
 
+/**
+ * The durability bound: a record appended to the .wandb file reaches the OS (survives a SIGKILL of
+ * the service) at most this long after the writer received it, whatever x_transaction_log_flush_interval
+ * says; complete 32 KiB blocks are written at once (TransactionLogWriter), as Go core does.
+ */
+export const DURABLE_WITHIN_MS = 200
+
 export interface WriterOptions {
   /** The run's .wandb file; undefined when the log is skipped (x_skip_transaction_log or open failure). */
   log: TransactionLogWriter | undefined
   offline: boolean
-  /** Milliseconds between flushes of the log to disk (0: only when buffers fill and at the end). */
+  /** Milliseconds between flushes of the log to disk; capped at DURABLE_WITHIN_MS (0: the cap). */
   flushIntervalMs: number
   logger: Logger
 }
@@ -20,15 +27,30 @@ export interface WriterOptions {
  * control.local records), marks each saved Work with where its record lies in the log
  * (`logOffset`/`logEnd`, for flow control), then passes work on. Offline, only the units marked
  * `offline` (run, exit, stats) go on to the sender; a dropped item that someone waits for is
- * answered empty. Closes the log and then `output` at the end.
+ * answered empty. Unflushed bytes are written within the flush delay (a timer, so an idle run's
+ * last records do not wait for the next one) and right after the exit record. Closes the log and
+ * then `output` at the end.
  */
 export class Writer {
   readonly #o: WriterOptions
+  readonly #flushDelayMs: number
   #num = 0n
-  #lastFlush = performance.now()
+  #timer: ReturnType<typeof setTimeout> | undefined
 
   constructor(o: WriterOptions) {
     this.#o = o
+    this.#flushDelayMs = o.flushIntervalMs > 0 ? Math.min(o.flushIntervalMs, DURABLE_WITHIN_MS) : DURABLE_WITHIN_MS
+  }
+
+  /** Hands every record appended so far to the OS now (signals, a lost client). Never throws. */
+  flush(): void {
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = undefined
+    try {
+      this.#o.log?.flush()
+    } catch (err) {
+      this.#o.logger.captureError('writer: flushing the transaction log failed', err)
+    }
   }
 
   async run(input: AsyncIterable<Work>, output: WorkSink): Promise<void> {
@@ -43,6 +65,8 @@ export class Writer {
         await output.send(work)
       }
     } finally {
+      if (this.#timer) clearTimeout(this.#timer)
+      this.#timer = undefined
       try {
         this.#o.log?.close()
       } catch (err) {
@@ -67,10 +91,7 @@ export class Writer {
     } catch (err) {
       this.#o.logger.captureError('writer: cannot append to the transaction log', err)
     }
-    const now = performance.now()
-    if (this.#o.flushIntervalMs > 0 && now - this.#lastFlush >= this.#o.flushIntervalMs) {
-      this.#lastFlush = now
-      log.flush()
-    }
+    if (record.record_type.oneofKind === 'exit') this.flush()
+    else if (log.unflushed > 0 && !this.#timer) this.#timer = setTimeout(() => this.flush(), this.#flushDelayMs)
   }
 }

@@ -2,8 +2,12 @@ import {closeSync, fsyncSync, openSync, writeSync} from 'node:fs'
 import {WandbError} from '../errors.ts'
 import {BLOCK_SIZE, CHUNK_HEADER_SIZE, ChunkType, HEADER, chunkCrc} from './format.ts'
 
-/** Bytes kept in memory before they are written to the file without an explicit flush. */
-const WRITE_BUFFER_BYTES = 256 * 1024
+/**
+ * Bytes kept in memory before they are written without an explicit flush: one block, so every
+ * complete 32 KiB block reaches the file as soon as it fills (what Go core leaves after a SIGKILL);
+ * the partial block waits for flush(), which the stream's writer calls within its durability bound.
+ */
+const WRITE_BUFFER_BYTES = BLOCK_SIZE
 
 export interface WriterOptions {
   /** fsync on every flush() (default false: the OS decides, as Go core does). */
@@ -15,7 +19,7 @@ export interface WriterOptions {
  *
  * `open` creates the file exclusively (it fails if the file exists, as Go core's O_EXCL does) and
  * writes the header at once, so a reader can open the file immediately. Records are buffered in
- * memory and reach the file when the buffer fills, on flush() and on close(). Not safe for
+ * memory and reach the file when a block fills, on flush() and on close(). Not safe for
  * concurrent use; write() after close() throws.
  */
 export class TransactionLogWriter {
@@ -56,6 +60,11 @@ export class TransactionLogWriter {
     return this.#offset
   }
 
+  /** Bytes appended but not yet handed to the OS (at most about one block). */
+  get unflushed(): number {
+    return this.#buffered
+  }
+
   /** Appends one record (its serialized protobuf bytes), split into chunks as the format requires. */
   write(record: Uint8Array): void {
     if (this.#closed) throw new WandbError('txlog: write after close')
@@ -83,7 +92,9 @@ export class TransactionLogWriter {
       first = false
       if (end) break
     }
-    if (this.#buffered >= WRITE_BUFFER_BYTES) this.#drain()
+    // A block completed since the last drain: write it now, as Go core does.
+    const unwrittenFrom = this.#offset - this.#buffered
+    if (this.#buffered >= WRITE_BUFFER_BYTES || Math.floor(unwrittenFrom / BLOCK_SIZE) !== Math.floor(this.#offset / BLOCK_SIZE)) this.#drain()
   }
 
   /** Writes buffered bytes to the file (and fsyncs if configured). */

@@ -33,6 +33,10 @@ class FakeStream implements RunStream {
     this.finishedWith = code
     this.closed = true
   }
+  flushes = 0
+  flushLog() {
+    this.flushes++
+  }
 }
 
 const unsupportedApi: ApiSessions = {

@@ -1,0 +1,88 @@
+/**
+ * A training job under a scheduler, for the reliability tests: the real SDK runs
+ * scenarios/steady_logger.py (~100 steps/s) on one core in its own process group, and the test
+ * stops it the way schedulers do once it has logged a given number of steps.
+ */
+import {mkdtempSync, readdirSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import type {Backend} from '../backend/index.ts'
+import {isolatedEnv, nexusOverlay, SCENARIOS_DIR, type CoreKind} from '../e2e/harness.ts'
+import {requirePython} from '../helpers/python.ts'
+import {Record as WandbRecord} from '../../src/core/proto.ts'
+import {TransactionLogReader} from '../../src/core/txlog/index.ts'
+
+export interface LoggingJob {
+  /** The isolated home (holds wandb/). */
+  dir: string
+  /** The Python script's pid (leader of its own process group). */
+  pid: number
+  /** The service the SDK started (a child of the script). */
+  servicePid: number
+  exited: Promise<number>
+}
+
+/** Starts the job and resolves once it printed `step N` (N a multiple of 100). */
+export async function startLoggingJob(core: Exclude<CoreKind, 'nexus-attached'>, o: {backend?: Backend; runId: string; untilStep: number; env?: Record<string, string>}): Promise<LoggingJob> {
+  const dir = mkdtempSync(join(tmpdir(), `reliability-${core}-`))
+  const env: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith('WANDB_') && k !== 'PYTHONPATH')) as Record<string, string>,
+    ...isolatedEnv(dir, o.backend),
+    PYTHONPATH: core === 'nexus' ? `${nexusOverlay()}:${SCENARIOS_DIR}` : SCENARIOS_DIR,
+    E2E_RUN_ID: o.runId,
+    E2E_SECONDS: '30',
+    ...o.env,
+  }
+  const proc = Bun.spawn([requirePython(), join(SCENARIOS_DIR, 'steady_logger.py')], {cwd: dir, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', detached: true})
+  const stderr = new Response(proc.stderr).text()
+  const reader = proc.stdout.getReader()
+  const decoder = new TextDecoder()
+  let out = ''
+  while (!out.includes(`step ${o.untilStep}\n`)) {
+    const {value, done} = await reader.read()
+    if (done) throw new Error(`the job ended before step ${o.untilStep}: ${out.slice(-500)} ${(await stderr).slice(-2000)}`)
+    out += decoder.decode(value, {stream: true})
+  }
+  void (async () => {
+    while (!(await reader.read()).done) {}
+  })()
+  const children = Bun.spawnSync(['pgrep', '-P', String(proc.pid)]).stdout.toString().trim().split('\n').filter(Boolean).map(Number)
+  if (children.length !== 1) throw new Error(`expected one service process under the script, found ${children.length}`)
+  return {dir, pid: proc.pid, servicePid: children[0], exited: proc.exited}
+}
+
+/** Waits until `pid` is gone (the service outlives its parent by a few moments). */
+export async function waitGone(pid: number): Promise<void> {
+  for (;;) {
+    try {
+      process.kill(pid, 0)
+    } catch {
+      return
+    }
+    await Bun.sleep(20)
+  }
+}
+
+/** The job's run directory and its .wandb file. */
+export function runFiles(dir: string): {runDir: string; wandbFile: string} {
+  const w = join(dir, 'wandb')
+  const runDir = join(w, readdirSync(w).find((d) => /^(offline-)?run-/.test(d))!)
+  return {runDir, wandbFile: join(runDir, readdirSync(runDir).find((f) => f.endsWith('.wandb'))!)}
+}
+
+/** What a .wandb file holds: history records, the exit record's code (if any). */
+export function logContents(file: string): {history: number; exitCode: number | undefined} {
+  const reader = TransactionLogReader.open(file)
+  let history = 0
+  let exitCode: number | undefined
+  try {
+    for (let r = reader.next(); r; r = reader.next()) {
+      const rec = WandbRecord.fromBinary(r.data)
+      if (rec.record_type.oneofKind === 'history') history++
+      if (rec.record_type.oneofKind === 'exit') exitCode = rec.record_type.exit.exit_code
+    }
+  } finally {
+    reader.close()
+  }
+  return {history, exitCode}
+}
