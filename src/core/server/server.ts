@@ -127,11 +127,11 @@ export class ServiceServer {
    */
   onSignal(signal: NodeJS.Signals = 'SIGTERM'): void {
     this.#o.logger.info('server: received a signal', {signal})
-    this.#flushAll()
     if (this.#lost) {
       this.#forceStop(SIGNAL_EXIT_CODE)
       return
     }
+    this.#flushAll()
     const lost: Stopping = {runExitCode: 128 + (SIGNAL_NUMBERS[signal] ?? 15), processExitCode: SIGNAL_EXIT_CODE, deadline: performance.now() + this.#graceMs}
     this.#lost = lost
     if (this.#stopping) {

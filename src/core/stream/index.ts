@@ -10,5 +10,5 @@ export type {ConsolePort, Delivery, HistoryPort, MonitorPort, RunFilesPort, RunP
 export {RunTimer} from './run-timer.ts'
 export {Stream, runUrl} from './stream.ts'
 export type {Work, WorkSink} from './work.ts'
-export {Writer} from './writer.ts'
+export {DURABLE_WITHIN_MS, Writer} from './writer.ts'
 export type {WriterOptions} from './writer.ts'

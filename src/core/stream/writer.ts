@@ -1,5 +1,6 @@
 import type {Logger} from '../observability/index.ts'
 import {Record, Response} from '../proto.ts'
+import {systemClock, type Clock} from '../runtime/index.ts'
 import {encodeMessage} from '../proto-writer.ts'
 import type {TransactionLogWriter} from '../txlog/index.ts'
 import {answerWith} from './handler.ts'
@@ -20,6 +21,8 @@ export interface WriterOptions {
   /** Milliseconds between flushes of the log to disk; capped at DURABLE_WITHIN_MS (0: the cap). */
   flushIntervalMs: number
   logger: Logger
+  /** Time for the flush delay (default: the system clock). */
+  clock?: Clock
 }
 
 /**
@@ -35,7 +38,8 @@ export class Writer {
   readonly #o: WriterOptions
   readonly #flushDelayMs: number
   #num = 0n
-  #timer: ReturnType<typeof setTimeout> | undefined
+  /** Cancels the pending delayed flush; set while one is pending. */
+  #timer: AbortController | undefined
 
   constructor(o: WriterOptions) {
     this.#o = o
@@ -44,8 +48,7 @@ export class Writer {
 
   /** Hands every record appended so far to the OS now (signals, a lost client). Never throws. */
   flush(): void {
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = undefined
+    this.#cancelTimer()
     try {
       this.#o.log?.flush()
     } catch (err) {
@@ -65,8 +68,7 @@ export class Writer {
         await output.send(work)
       }
     } finally {
-      if (this.#timer) clearTimeout(this.#timer)
-      this.#timer = undefined
+      this.#cancelTimer()
       try {
         this.#o.log?.close()
       } catch (err) {
@@ -92,6 +94,22 @@ export class Writer {
       this.#o.logger.captureError('writer: cannot append to the transaction log', err)
     }
     if (record.record_type.oneofKind === 'exit') this.flush()
-    else if (log.unflushed > 0 && !this.#timer) this.#timer = setTimeout(() => this.flush(), this.#flushDelayMs)
+    else if (log.unflushed > 0 && !this.#timer) this.#flushLater()
+  }
+
+  #flushLater(): void {
+    const timer = new AbortController()
+    this.#timer = timer
+    ;(this.#o.clock ?? systemClock).sleep(this.#flushDelayMs, timer.signal).then(
+      () => {
+        if (this.#timer === timer) this.flush()
+      },
+      () => {},
+    )
+  }
+
+  #cancelTimer(): void {
+    this.#timer?.abort()
+    this.#timer = undefined
   }
 }

@@ -31,6 +31,8 @@ class FakeStream implements RunStream {
   }
   async finishAndClose(code: number) {
     this.finishedWith = code
+    // a run whose uploads never end (an unreachable server) never finishes
+    if (this.id.startsWith('hang')) await new Promise(() => {})
     this.closed = true
   }
   flushes = 0
@@ -61,7 +63,7 @@ beforeEach(async () => {
   streams = new Map()
   server = await ServiceServer.start({
     portFilename: join(dir, 'port.txt'), parentPid: 0, detached: false, idleTimeoutMs: 0, listenOnLocalhost: true,
-    logger: nullLogger, api: unsupportedApi, sync: noSync,
+    logger: nullLogger, api: unsupportedApi, sync: noSync, shutdownGraceMs: 200,
     createStream: (settings, id) => {
       const s = new FakeStream(id, settings)
       streams.set(id, s)
@@ -208,6 +210,71 @@ describe('service server', () => {
     expect(await server.exitCode).toBe(0)
     expect(streams.get('r1')!.finishedWith).toBe(3)
     expect(streams.get('r2')!.finishedWith).toBe(3)
+  })
+
+  test('a signal after the client left writes the runs, finishes them as killed by it (128+n) and exits 128', async () => {
+    const c = await connect()
+    c.send(init('r1', 'a'))
+    await c.next()
+    sockets.pop()!.destroy()
+    await c.closed
+    server.onSignal('SIGTERM')
+    expect(await server.exitCode).toBe(128)
+    expect(streams.get('r1')!.flushes).toBeGreaterThanOrEqual(1)
+    expect(streams.get('r1')!.finishedWith).toBe(143)
+  })
+
+  test('a signal while the client is connected only writes; the client may still finish its runs (exit 0)', async () => {
+    const c = await connect()
+    c.send(init('r1', 'a'))
+    await c.next()
+    server.onSignal('SIGINT')
+    expect(streams.get('r1')!.flushes).toBe(1)
+    expect(streams.get('r1')!.finishedWith).toBeUndefined()
+    c.send({server_request_type: {oneofKind: 'inform_teardown', inform_teardown: {exit_code: 0}}})
+    expect(await server.exitCode).toBe(0)
+    expect(streams.get('r1')!.finishedWith).toBe(0)
+  })
+
+  test('a connected client that does not finish within the grace period: its runs are finished with 128+n', async () => {
+    const c = await connect()
+    c.send(init('r1', 'a'))
+    await c.next()
+    server.onSignal('SIGHUP')
+    expect(await server.exitCode).toBe(128)
+    expect(streams.get('r1')!.finishedWith).toBe(129)
+  })
+
+  test('a run that cannot finish within the grace period is written and left for nexus sync; the exit still comes', async () => {
+    const c = await connect()
+    c.send(init('hang1', 'a'))
+    await c.next()
+    sockets.pop()!.destroy()
+    await c.closed
+    server.onSignal('SIGTERM')
+    expect(await server.exitCode).toBe(128)
+    expect(streams.get('hang1')!.finishedWith).toBe(143)
+    expect(streams.get('hang1')!.flushes).toBeGreaterThanOrEqual(2)
+  })
+
+  test('a second signal stops at once, after writing', async () => {
+    const c = await connect()
+    c.send(init('r1', 'a'))
+    await c.next()
+    server.onSignal('SIGTERM')
+    server.onSignal('SIGTERM')
+    expect(await server.exitCode).toBe(128)
+    expect(streams.get('r1')!.finishedWith).toBeUndefined()
+    expect(streams.get('r1')!.flushes).toBe(2)
+  })
+
+  test('the parent gone: its runs are finished with exit code 1 and the service exits 1', async () => {
+    const c = await connect()
+    c.send(init('r1', 'a'))
+    await c.next()
+    server.parentGone()
+    expect(await server.exitCode).toBe(1)
+    expect(streams.get('r1')!.finishedWith).toBe(1)
   })
 
   test('cancelling an unknown or answered id is harmless; unsupported requests get an error', async () => {
