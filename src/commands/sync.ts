@@ -3,28 +3,41 @@ import {resolveApiKey, resolveBaseUrl} from '../core/credentials/index.ts'
 import {UserFacingError} from '../core/errors.ts'
 import {JsonLogger, FileLogSink, nullLogger, type Logger} from '../core/observability/index.ts'
 import {systemClock} from '../core/runtime/index.ts'
-import {discoverTargets, syncTargets, viewRecords, type ReplayResult, SyncError} from '../sync/index.ts'
+import {discoverTargets, MAX_RETRY_MS, probeServer, syncTargets, viewRecords, type ReplayResult, SyncError} from '../sync/index.ts'
 import {NexusCommand} from './base-command.ts'
 import {ExitCode} from './exit-codes.ts'
 import {SyncProgressView, resultsTable} from './ui/sync-progress.ts'
 
 /** The CLI exit code for a set of results: the most serious failure decides. */
 export function syncExitCode(results: ReplayResult[]): number {
-  const failed = results.filter((r) => r.status === 'failed')
-  if (failed.some((r) => r.error?.exitCode === ExitCode.AUTH)) return ExitCode.AUTH
-  if (failed.some((r) => r.error?.exitCode === ExitCode.NETWORK)) return ExitCode.NETWORK
-  if (results.some((r) => r.status === 'damaged' || (r.status === 'failed' && r.error?.exitCode === ExitCode.DAMAGED))) return ExitCode.DAMAGED
-  if (results.some((r) => r.status !== 'synced')) return ExitCode.PARTIAL
+  const failedWith = (code: number) => results.some((r) => r.status === 'failed' && r.error?.exitCode === code)
+  if (failedWith(ExitCode.AUTH)) return ExitCode.AUTH
+  if (failedWith(ExitCode.NETWORK)) return ExitCode.NETWORK
+  if (failedWith(ExitCode.LOCAL_FILE)) return ExitCode.LOCAL_FILE
+  if (results.some((r) => r.status === 'damaged') || failedWith(ExitCode.DAMAGED)) return ExitCode.DAMAGED
+  if (results.some((r) => r.status !== 'synced' && r.status !== 'busy')) return ExitCode.PARTIAL
+  if (results.some((r) => r.status === 'busy')) return ExitCode.BUSY
   return ExitCode.OK
 }
+
+/** A flag of positive seconds. */
+const seconds = (flag: string, description: string, defaultSeconds: number) => Flags.custom<number>({
+  description,
+  default: defaultSeconds,
+  parse: async (text) => {
+    const n = Number(text)
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} wants a positive number of seconds, got ${text}`)
+    return n
+  },
+})()
 
 export default class Sync extends NexusCommand {
   static override summary = 'Upload offline runs (.wandb files) to W&B: fast, resumable, crash-tolerant.'
   static override description = `PATH may be a run directory, a .wandb file, a glob, or a wandb/ directory (every offline run in it). Runs already marked synced are skipped unless --include-synced.
 
-A run is marked synced (<file>.synced) only when every upload was delivered. An interrupted sync (Ctrl-C, kill -9, network loss) continues where it stopped on the next invocation (progress is kept in <file>.nexus-sync). A damaged .wandb file syncs every intact record and reports the damaged byte ranges; a run without an exit record is finished as crashed (exit code 1).
+A run is marked synced (<file>.synced) only when every upload was delivered. An interrupted sync (Ctrl-C, kill -9, network loss) continues where it stopped on the next invocation; progress is kept per destination (server, entity, project, run id) in $XDG_CACHE_HOME/nexus/sync (or $NEXUS_SYNC_STATE_DIR), never in the run directory, which sync does not change (a read-only run directory syncs too). One sync per run at a time: a run another sync holds is skipped. A damaged .wandb file syncs every intact record and reports the damaged byte ranges; a run without an exit record is finished as crashed (exit code 1).
 
-Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server unreachable; 6 some uploads not delivered (rerun to finish); 7 damaged input (intact data was synced).`
+Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server unreachable (or kept failing past --max-retry-time); 6 some uploads not delivered (rerun to finish); 7 damaged input (intact data was synced); 8 a local file could not be read or written (full disk, read-only state folder); 9 another sync holds a run (skipped); 130/143 stopped by SIGINT/SIGTERM (progress kept).`
   static override strict = false
   static override examples = [
     '<%= config.bin %> sync ./wandb/offline-run-*',
@@ -50,15 +63,9 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     'sync-tensorboard': Flags.boolean({hidden: true, description: 'removed, as in wandb 0.30+: a run made with sync_tensorboard already holds its TensorBoard rows'}),
     'skip-console': Flags.boolean({description: 'do not upload console output'}),
     restart: Flags.boolean({description: 'ignore saved progress of an interrupted sync and start over'}),
-    'checkpoint-interval': Flags.custom<number>({
-      description: 'seconds between progress checkpoints: lower re-sends less after an interruption, at one more round trip each',
-      default: 3,
-      parse: async (text) => {
-        const n = Number(text)
-        if (!Number.isFinite(n) || n <= 0) throw new Error(`--checkpoint-interval wants a positive number of seconds, got ${text}`)
-        return n
-      },
-    })(),
+    'checkpoint-interval': seconds('--checkpoint-interval', 'seconds between progress checkpoints: lower re-sends less after an interruption, at one more round trip each', 3),
+    timeout: seconds('--timeout', 'seconds to wait for an unreachable server (at the start, and for each run to be created) before giving up with exit 5', 60),
+    'max-retry-time': seconds('--max-retry-time', 'seconds a failing upload (file_stream, files, GraphQL) is retried before the run is given up (exit 5; the next sync continues)', MAX_RETRY_MS / 1000),
   }
 
   async run(): Promise<void> {
@@ -98,34 +105,58 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
       throw new SyncError('sync: no api key', `No API key for ${base.url}: pass --api-key, set WANDB_API_KEY, or run \`nexus login --host ${base.url}\`.`, {exitCode: ExitCode.AUTH})
     }
     const logger = syncLogger()
-    const view = new SyncProgressView({total: todo.length, json: flags.json, print: (line) => process.stderr.write(`${line}\n`)})
+    const print = (line: string) => process.stderr.write(`${line}\n`)
     const abort = new AbortController()
-    const onSignal = () => abort.abort(new Error('interrupted'))
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
-    let results: ReplayResult[]
-    try {
-      results = await syncTargets(todo, {
-        sync: {baseUrl: base.url, apiKey: key.apiKey, entity: flags.entity, project: flags.project, runId: flags.id, skipConsole: flags['skip-console'], checkpointMs: flags['checkpoint-interval'] * 1000},
-        parallel: flags.parallel, live: flags.live, resume: !flags.restart, markSynced: flags['mark-synced'],
-        logger, clock: systemClock, signal: abort.signal,
-        onStart: (t) => view.started(t),
-        onProgress: (t, p) => view.progress(t, p),
-        onDone: (t, r) => view.done(t, r),
-      })
-    } finally {
-      view.stop()
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
+    let stoppedBy: 'SIGINT' | 'SIGTERM' | undefined
+    const onSignal = (signal: 'SIGINT' | 'SIGTERM') => () => {
+      stoppedBy ??= signal
+      if (!flags.json) print(`sync: ${signal} received, stopping (progress is kept; the next sync continues)`)
+      abort.abort(new Error(`interrupted by ${signal}`))
     }
-    results = results.filter(Boolean)
-    const code = syncExitCode(results)
+    const onInt = onSignal('SIGINT')
+    const onTerm = onSignal('SIGTERM')
+    process.once('SIGINT', onInt)
+    process.once('SIGTERM', onTerm)
+    let results: ReplayResult[] = []
+    let view: SyncProgressView | undefined
+    try {
+      try {
+        await probeServer({
+          baseUrl: base.url, apiKey: key.apiKey, timeoutMs: flags.timeout * 1000, clock: systemClock, signal: abort.signal,
+          report: (line) => flags.json || print(`sync: ${line}`),
+        })
+      } catch (err) {
+        if (!abort.signal.aborted) throw err
+      }
+      if (!abort.signal.aborted) {
+        view = new SyncProgressView({total: todo.length, json: flags.json, print})
+        const v = view
+        results = await syncTargets(todo, {
+          sync: {
+            baseUrl: base.url, apiKey: key.apiKey, entity: flags.entity, project: flags.project, runId: flags.id, skipConsole: flags['skip-console'],
+            checkpointMs: flags['checkpoint-interval'] * 1000, timeoutSeconds: flags.timeout,
+          },
+          parallel: flags.parallel, live: flags.live, resume: !flags.restart, markSynced: flags['mark-synced'],
+          logger, clock: systemClock, signal: abort.signal, maxRetryMs: flags['max-retry-time'] * 1000,
+          onStart: (t) => v.started(t),
+          onProgress: (t, p) => v.progress(t, p),
+          onNotice: (t, line) => v.notice(t, line),
+          onDone: (t, r) => v.done(t, r),
+        })
+      }
+    } finally {
+      view?.stop()
+      process.off('SIGINT', onInt)
+      process.off('SIGTERM', onTerm)
+    }
+    const code = stoppedBy ? ExitCode[stoppedBy] : syncExitCode(results)
     if (flags.json) {
       this.log(JSON.stringify({exitCode: code, skipped, runs: results.map(toJson)}))
     } else {
       for (const line of resultsTable(results)) this.log(line)
       for (const r of results) for (const d of r.damage) this.log(`${r.file}: damaged ${d.bytes} bytes at offset ${d.offset} (${d.reason})`)
       for (const r of results) if (r.truncated) this.log(`${r.file}: the last ${r.truncated.bytes} bytes (from offset ${r.truncated.offset}) are an incomplete record`)
+      for (const r of results) for (const note of r.notes) this.log(`${r.file}: ${note}`)
     }
     if (code !== ExitCode.OK) this.exit(code)
   }
@@ -135,7 +166,7 @@ function toJson(r: ReplayResult) {
   return {
     file: r.file, status: r.status, entity: r.entity, project: r.project, id: r.runId, url: r.url ?? null,
     steps: r.steps, files: r.filesUploaded, damage: r.damage, truncated: r.truncated,
-    undelivered: r.undelivered.map((d) => ({status: d.status, error: d.error?.message})), error: r.error?.userText ?? null,
+    undelivered: r.undelivered.map((d) => ({status: d.status, error: d.error?.message})), error: r.error?.userText ?? null, notes: r.notes,
   }
 }
 

@@ -21,6 +21,12 @@ export const ExitCode = {
   DAMAGED: 7,
   /** A local file could not be read or written (permissions, malformed netrc/settings file). */
   LOCAL_FILE: 8,
+  /** Another process is syncing the same run (sync): that run was skipped. */
+  BUSY: 9,
+  /** Stopped by SIGINT (Ctrl-C): 128 + 2, as shells report it. */
+  SIGINT: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  SIGTERM: 143,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]

@@ -3,6 +3,7 @@ import {basename, dirname, join, resolve} from 'node:path'
 import {Glob} from 'bun'
 import {ExitCode} from '../core/exit-codes.ts'
 import {SyncError} from './sync-errors.ts'
+import {isMarkedSynced} from './sync-workspace.ts'
 
 /** One .wandb file to sync, with where it lives and whether it is already marked synced. */
 export interface SyncTarget {
@@ -10,7 +11,7 @@ export interface SyncTarget {
   file: string
   /** Its run directory. */
   runDir: string
-  /** `<file>.synced` exists. */
+  /** `<file>.synced` exists (or the marker of a read-only run in its sync state folder). */
   synced: boolean
 }
 
@@ -70,7 +71,7 @@ export function discoverTargets(paths: string[], cwd: string = process.cwd()): S
     const real = realpathSync(f)
     if (seen.has(real)) continue
     seen.add(real)
-    targets.push({file: real, runDir: dirname(real), synced: existsSync(`${real}.synced`)})
+    targets.push({file: real, runDir: dirname(real), synced: isMarkedSynced(real)})
   }
   return targets
 }

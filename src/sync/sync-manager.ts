@@ -13,8 +13,13 @@ export interface SyncPlanOptions {
   markSynced?: boolean
   logger: Logger
   clock: Clock
+  /** Stops every replay at once; runs not started yet are not started. */
   signal?: AbortSignal
+  /** See ReplayerOptions.maxRetryMs. */
+  maxRetryMs?: number
   onStart?: (target: SyncTarget) => void
+  /** A line for the user about a run in flight (retries, waits). */
+  onNotice?: (target: SyncTarget, line: string) => void
   onProgress?: (target: SyncTarget, progress: ReplayProgress) => void
   onDone?: (target: SyncTarget, result: ReplayResult) => void
 }
@@ -23,7 +28,8 @@ export interface SyncPlanOptions {
  * Syncs targets with at most `parallel` runs at once. Files of the same run (same
  * entity/project/id after --entity/--project/--id) form a group synced one after another in start
  * order, each continuing the file_stream lines of the one before (resumed fragments, --id
- * stitching); groups run in parallel. Resolves every result in input order.
+ * stitching); groups run in parallel. Resolves the results in input order (after an abort, only
+ * those of the runs that were started).
  */
 export async function syncTargets(targets: SyncTarget[], o: SyncPlanOptions): Promise<ReplayResult[]> {
   const groups = new Map<string, Array<{target: SyncTarget; index: number; start: number}>>()
@@ -44,7 +50,8 @@ export async function syncTargets(targets: SyncTarget[], o: SyncPlanOptions): Pr
         o.onStart?.(target)
         const result = await new RunReplayer({
           file: target.file, sync: o.sync, logger: o.logger.with({file: target.file}), clock: o.clock,
-          live: o.live, resume: o.resume, markSynced: o.markSynced, signal: o.signal,
+          live: o.live, resume: o.resume, markSynced: o.markSynced, signal: o.signal, maxRetryMs: o.maxRetryMs,
+          onNotice: (line) => o.onNotice?.(target, line),
           initialOffsets: group.length > 1 ? offsets : undefined,
           onProgress: (p) => o.onProgress?.(target, p),
         }).run()
@@ -55,5 +62,5 @@ export async function syncTargets(targets: SyncTarget[], o: SyncPlanOptions): Pr
     }
   }
   await Promise.all(Array.from({length: Math.max(1, Math.min(o.parallel, queue.length))}, worker))
-  return results
+  return results.filter(Boolean)
 }

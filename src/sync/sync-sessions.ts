@@ -68,7 +68,7 @@ export function syncSessions(logger: Logger, _deps: StreamDeps): SyncSessions {
         onDone: (t, result) => {
           op.progress.delete(t.file)
           const where = `[${[result.entity, result.project, result.runId].filter(Boolean).join('/')}] `
-          if (result.status === 'failed') {
+          if (result.status === 'failed' || result.status === 'busy') {
             op.messages.push(ServerSyncMessage.create({severity: ERROR, content: `${where}${result.error?.userText ?? 'Sync failed.'}`}))
             return
           }

@@ -18,6 +18,8 @@ export interface SyncOptions {
   checkpointMs?: number
   /** Extra HTTP headers (WANDB__EXTRA_HTTP_HEADERS). */
   extraHeaders?: Record<string, string>
+  /** How long to wait for the server to create a run (the SDK's init_timeout; --timeout). */
+  timeoutSeconds?: number
 }
 
 /**
@@ -45,11 +47,11 @@ const s = (value: string) => ({value})
 const b = (value: boolean) => ({value})
 
 /**
- * The settings a replayed run runs with: not offline, the run directory of the .wandb file as
- * sync_dir (so files/ is that run's), the run's id/entity/project (overrides win), the recorded
- * start time, and the server to upload to.
+ * The settings a replayed run runs with: not offline, `syncDir` as sync_dir (the sync's files
+ * overlay, whose files/ shows the run's; default the run directory of the .wandb file), the
+ * run's id/entity/project (overrides win), the recorded start time, and the server to upload to.
  */
-export function syncSettings(file: string, run: RunRecord, o: SyncOptions, env: NodeJS.ProcessEnv = process.env): Settings {
+export function syncSettings(file: string, run: RunRecord, o: SyncOptions, env: NodeJS.ProcessEnv = process.env, syncDir: string = dirname(file)): Settings {
   const start = run.start_time ? Number(run.start_time.seconds) + run.start_time.nanos / 1e9 : 0
   return Settings.create({
     ...envTuning(env),
@@ -58,7 +60,7 @@ export function syncSettings(file: string, run: RunRecord, o: SyncOptions, env: 
     run_id: s(o.runId || run.run_id),
     entity: s(o.entity || run.entity),
     project: s(o.project || run.project),
-    sync_dir: s(dirname(file)),
+    sync_dir: s(syncDir),
     sync_file: s(file),
     x_start_time: {value: start},
     _offline: b(false),
@@ -66,5 +68,6 @@ export function syncSettings(file: string, run: RunRecord, o: SyncOptions, env: 
     console: s(o.skipConsole ? 'off' : 'wrap'),
     x_skip_transaction_log: b(true),
     x_extra_http_headers: o.extraHeaders ? {value: o.extraHeaders} : undefined,
+    init_timeout: o.timeoutSeconds !== undefined ? {value: o.timeoutSeconds} : undefined,
   })
 }

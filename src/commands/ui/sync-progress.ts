@@ -19,6 +19,10 @@ function describe(result: ReplayResult): string {
       return `synced what was intact (${what}; ${result.damage.reduce((s, d) => s + d.bytes, 0) + (result.truncated?.bytes ?? 0)} damaged bytes)`
     case 'failed':
       return `failed: ${result.error?.userText ?? 'unknown error'}`
+    case 'interrupted':
+      return `interrupted (${result.steps} steps read; the next sync continues from the last checkpoint)`
+    case 'busy':
+      return result.error?.userText ?? 'being synced by another process, skipped'
   }
 }
 
@@ -46,6 +50,20 @@ export class SyncProgressView {
     this.#live.set(target, {startedAt: performance.now()})
     if (!this.#quiet && !interactive()) this.#print(`sync: started ${runName(target)}`)
     this.#render()
+  }
+
+  /** A line about a run in flight (a retry, a wait): persisted above the live line, or printed. */
+  notice(target: SyncTarget, line: string): void {
+    if (this.#quiet) return
+    const text = `${runName(target)}: ${line}`
+    if (interactive()) {
+      const spinning = this.#spinner.isSpinning
+      this.#spinner.stopAndPersist({symbol: chalk.yellow('…'), text})
+      if (spinning) this.#spinner.start()
+      this.#render()
+    } else {
+      this.#print(`sync: ${text}`)
+    }
   }
 
   progress(target: SyncTarget, p: ReplayProgress): void {

@@ -43,9 +43,10 @@ const parseJson = (text: string, what: string): unknown => {
 /**
  * The manifest the SDK sent with an ArtifactRecord. Storage layout is always V2 (as in Go);
  * `storageRegion` comes from the storage policy config. A `manifest_file_path` is read and then
- * deleted whether or not it could be decoded (Go's ManifestContentsFromFile).
+ * deleted whether or not it could be decoded (Go's ManifestContentsFromFile), unless `keepFile`
+ * (a replayed record: a later sync of the same .wandb file reads it again).
  */
-export async function manifestFromProto(proto: ArtifactManifest | undefined): Promise<Manifest> {
+export async function manifestFromProto(proto: ArtifactManifest | undefined, o: {keepFile?: boolean} = {}): Promise<Manifest> {
   if (!proto) throw new ManifestError('artifacts: the artifact has no manifest')
   const manifest: Manifest = {
     version: proto.version,
@@ -59,7 +60,7 @@ export async function manifestFromProto(proto: ArtifactManifest | undefined): Pr
     if (typeof region !== 'string') throw new ManifestError('artifacts: storageRegion must be a JSON string')
     manifest.storagePolicyConfig.storageRegion = region
   }
-  if (proto.manifest_file_path) manifest.contents = await contentsFromFile(proto.manifest_file_path)
+  if (proto.manifest_file_path) manifest.contents = await contentsFromFile(proto.manifest_file_path, o.keepFile ?? false)
   for (const e of proto.contents) {
     const extra: Record<string, unknown> = {}
     for (const item of e.extra) extra[item.key] = parseJson(item.value_json, `extra ${item.key} of ${e.path}`)
@@ -77,7 +78,7 @@ export async function manifestFromProto(proto: ArtifactManifest | undefined): Pr
 }
 
 /** Entries of the SDK's gzipped JSON-lines manifest file (one `entry.to_json()` per line). */
-async function contentsFromFile(path: string): Promise<Map<string, ManifestEntry>> {
+async function contentsFromFile(path: string, keep: boolean): Promise<Map<string, ManifestEntry>> {
   try {
     let text: string
     try {
@@ -95,7 +96,7 @@ async function contentsFromFile(path: string): Promise<Map<string, ManifestEntry
     }
     return contents
   } finally {
-    await rm(path, {force: true}).catch(() => {})
+    if (!keep) await rm(path, {force: true}).catch(() => {})
   }
 }
 

@@ -38,7 +38,11 @@ export interface SaveRequest {
   artifact: ArtifactRecord
   /** The run's step when it was logged; 0 is sent as null (Go nullify). */
   historyStep?: bigint
-  /** The SDK's staging folder: staged copies under it are deleted, the manifest is written there. */
+  /**
+   * The SDK's staging folder (live saves): staged copies under it are deleted after the save, the
+   * manifest is written there. Absent for an artifact record replayed from a .wandb file: then
+   * nothing the record refers to is deleted (the offline run may be synced again).
+   */
   stagingDir?: string
   /** The "uploading artifact …" operation, for per-file subtasks. */
   operation?: Operation
@@ -51,7 +55,7 @@ export async function saveArtifact(d: SaverDeps, req: SaveRequest): Promise<stri
   const a = req.artifact
   let manifest: Manifest
   try {
-    manifest = await manifestFromProto(a.manifest)
+    manifest = await manifestFromProto(a.manifest, {keepFile: !req.stagingDir})
   } catch (err) {
     throw new ArtifactSaveError('reading the manifest', err)
   }
@@ -71,7 +75,9 @@ export async function saveArtifact(d: SaverDeps, req: SaveRequest): Promise<stri
   }
   // Only a committed artifact no longer needs its staged copies. Go deletes them after a failed
   // save too; kept, they let a later `nexus sync` of the same offline run deliver the artifact.
-  await deleteStagedFiles(manifest, req.stagingDir ?? '')
+  // A save without a staging dir replays an artifact record of a .wandb file (sync): its staged
+  // copies belong to the offline run, which a later sync (nexus or Go, elsewhere) needs again.
+  if (req.stagingDir) await deleteStagedFiles(manifest, req.stagingDir)
   return id
 }
 
