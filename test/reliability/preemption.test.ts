@@ -38,7 +38,7 @@ describe('preemption', () => {
         expect(runState.state).toBe('running')
       }
     }
-    console.log('history records kept in the .wandb file', kept)
+    console.log(`history records kept in the .wandb file: go ${kept.go}, nexus ${kept.nexus}`)
     expect(kept.nexus).toBeGreaterThanOrEqual(kept.go)
   })
 
@@ -60,7 +60,7 @@ describe('preemption', () => {
       }
     }
     expect(kept.go).toBeGreaterThan(0)
-    console.log('history records kept in the .wandb file', kept)
+    console.log(`history records kept in the .wandb file: go ${kept.go}, nexus ${kept.nexus}`)
     expect(kept.nexus).toBeGreaterThanOrEqual(kept.go)
   })
 
@@ -82,7 +82,7 @@ describe('preemption', () => {
         expect([1, 143]).toContain(runState.exitCode ?? -1)
       }
     }
-    console.log('history records kept in the .wandb file', kept)
+    console.log(`history records kept in the .wandb file: go ${kept.go}, nexus ${kept.nexus}`)
     expect(kept.nexus).toBeGreaterThanOrEqual(kept.go)
   })
 })
