@@ -38,7 +38,8 @@ export class LocalIoError extends SyncError {
 /**
  * A Logger decorator for the sender of a sync: the sender logs (and carries on after) a local
  * write that failed — config.yaml, wandb-summary.json, output.log on a full disk — so this
- * remembers the first such error, which keeps the run from being marked synced.
+ * remembers the first such error, which keeps the run from being marked synced. Failures to add
+ * to the artifact cache are not counted (nothing of the run is lost).
  */
 export class LocalIoWatch implements Logger {
   readonly #inner: Logger
@@ -67,7 +68,8 @@ export class LocalIoWatch implements Logger {
     this.#inner.error(msg, attrs)
   }
   captureError(msg: string, err: unknown, attrs?: Attrs): void {
-    if (!this.#seen.first && localIoCode(err)) this.#seen.first = new LocalIoError(msg.replace(/^[a-z]+: /, '').replace(/^cannot /, ''), err)
+    // the artifact cache is an optimisation: a full cache does not lose anything of the run
+    if (!this.#seen.first && localIoCode(err) && !/to the cache/.test(msg)) this.#seen.first = new LocalIoError(msg.replace(/^[a-z]+: /, '').replace(/^cannot /, ''), err)
     this.#inner.captureError(msg, err, attrs)
   }
   with(attrs: Attrs): Logger {

@@ -10,7 +10,8 @@
  * header and never reaches the handler; `delay` waits `delayMs` (default 1000) and then handles
  * the request normally; `reset` drops the connection without sending a response.
  * `times` limits how often a rule fires (default: unlimited); `probability` (0–1, default 1) is
- * the chance that a matching request is hit. The first rule that fires wins.
+ * the chance that a matching request is hit; `after` lets the first N matching requests through
+ * (a failure that starts mid-way). The first rule that fires wins.
  */
 
 /** A fault rule as posted to /_inspect/faults. */
@@ -22,11 +23,15 @@ export interface FaultRule {
   delayMs?: number
   times?: number
   probability?: number
+  /** Matching requests let through before the rule starts firing (default 0). */
+  after?: number
 }
 
 /** A stored rule with its remaining firings and how often it fired. */
 export interface ActiveFault extends FaultRule {
   fired: number
+  /** Matching requests seen (let through or not). */
+  seen?: number
 }
 
 /** Validates a rule posted by a client; returns an error message or null. */
@@ -45,6 +50,7 @@ export function checkFaultRule(rule: unknown): string | null {
   }
   if (r.probability !== undefined && !(r.probability >= 0 && r.probability <= 1)) return 'probability must be within [0, 1]'
   if (r.times !== undefined && !(Number.isInteger(r.times) && r.times >= 0)) return 'times must be a non-negative integer'
+  if (r.after !== undefined && !(Number.isInteger(r.after) && r.after >= 0)) return 'after must be a non-negative integer'
   return null
 }
 
@@ -56,7 +62,7 @@ export class FaultInjector {
 
   /** Adds a rule (validate it with checkFaultRule first). */
   add(rule: FaultRule): void {
-    this.rules.push({...rule, match: {...rule.match}, fired: 0})
+    this.rules.push({...rule, match: {...rule.match}, fired: 0, ...(rule.after ? {seen: 0} : {})})
   }
 
   /** Removes every rule. */
@@ -74,6 +80,10 @@ export class FaultInjector {
     for (const rule of this.rules) {
       if (rule.times !== undefined && rule.fired >= rule.times) continue
       if (!matches(rule, method, path, operation)) continue
+      if (rule.after !== undefined && rule.after > 0) {
+        rule.seen = (rule.seen ?? 0) + 1
+        if (rule.seen <= rule.after) continue
+      }
       if (rule.probability !== undefined && this.random() >= rule.probability) continue
       rule.fired++
       return rule

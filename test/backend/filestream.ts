@@ -7,6 +7,7 @@
  * requested (StopRun), which is how clients learn they should stop.
  */
 import {parseExtendedJson} from './extended-json.ts'
+import type {FileStreamTally} from './filestream-tally.ts'
 import type {Store} from './store/index.ts'
 
 /** The request body (only the fields the backend reads). */
@@ -29,9 +30,9 @@ const TERMINAL = new Set(['finished', 'failed', 'crashed', 'killed', 'preempted'
 /**
  * Applies one file_stream request to the run `entity/project/run` in a single transaction.
  * `bytes` is the raw body, `gzip` whether it is gzip-encoded. 404 for an unknown run, 400 for an
- * unreadable body.
+ * unreadable body. `tally` counts the content lines of every accepted request.
  */
-export function handleFileStream(store: Store, entity: string, project: string, runName: string, bytes: Uint8Array, gzip: boolean): FileStreamResult {
+export function handleFileStream(store: Store, entity: string, project: string, runName: string, bytes: Uint8Array, gzip: boolean, tally?: FileStreamTally): FileStreamResult {
   let body: FileStreamBody
   try {
     const raw = gzip ? Bun.gunzipSync(bytes as Uint8Array<ArrayBuffer>) : bytes
@@ -49,6 +50,7 @@ export function handleFileStream(store: Store, entity: string, project: string, 
     for (const [file, chunk] of Object.entries(body.files ?? {})) {
       const content = Array.isArray(chunk?.content) ? chunk.content.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))) : []
       if (content.length === 0) continue
+      tally?.add(entity, project, runName, file, content)
       store.lines.write(run.id, file, Number(chunk.offset ?? 0), content)
       wroteLines = true
     }

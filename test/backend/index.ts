@@ -9,12 +9,14 @@
  */
 import {Auth} from './auth.ts'
 import type {FaultRule} from './faults.ts'
+import type {FileStreamTallyRow} from './filestream-tally.ts'
 import type {InspectArtifact, InspectRun, InspectSweep} from './inspect.ts'
 import type {InspectRequest, UnknownItem} from './request-log.ts'
 import {BackendServer} from './server.ts'
 import {Store} from './store/index.ts'
 
 export type {FaultRule} from './faults.ts'
+export type {FileStreamTallyRow} from './filestream-tally.ts'
 export type {InspectArtifact, InspectRun, InspectSweep} from './inspect.ts'
 export type {InspectRequest, UnknownItem} from './request-log.ts'
 
@@ -41,6 +43,8 @@ export interface Backend {
   inspectArtifacts(): Promise<InspectArtifact[]>
   inspectSweeps(): Promise<InspectSweep[]>
   inspectRequests(): Promise<InspectRequest[]>
+  /** Content lines and bytes file_stream received per run and file, re-sent lines counted again. */
+  inspectFileStream(): Promise<FileStreamTallyRow[]>
   /** GraphQL root fields and nested fields the backend did not implement. */
   inspectUnknown(): Promise<UnknownItem[]>
   addFault(rule: FaultRule): Promise<void>
@@ -92,6 +96,7 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
     inspectArtifacts: () => get<InspectArtifact[]>('artifacts'),
     inspectSweeps: () => get<InspectSweep[]>('sweeps'),
     inspectRequests: () => get<InspectRequest[]>('requests'),
+    inspectFileStream: () => get<FileStreamTallyRow[]>('filestream'),
     inspectUnknown: () => get<UnknownItem[]>('unknown'),
     addFault: (rule) => send('POST', 'faults', rule),
     clearFaults: () => send('DELETE', 'faults'),

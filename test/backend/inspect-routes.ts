@@ -4,12 +4,14 @@
  *   GET    requests                     the request log (method, path, operation, status, fault)
  *   GET    unknown                      GraphQL root fields / fields the backend did not implement
  *   GET    faults                       active fault rules with their `fired` counters
+ *   GET    filestream                   content lines/bytes file_stream received, re-sends included
  *   POST   faults                       add one rule or an array of rules (faults.ts)
  *   DELETE faults                       remove every rule
  *   POST   reset                        delete all state, the request log and the fault rules
  */
 import {checkFaultRule, type FaultInjector, type FaultRule} from './faults.ts'
 import {inspectArtifacts, inspectRuns, inspectSweeps} from './inspect.ts'
+import type {FileStreamTally} from './filestream-tally.ts'
 import type {RequestLog} from './request-log.ts'
 import type {Store} from './store/index.ts'
 
@@ -17,6 +19,7 @@ import type {Store} from './store/index.ts'
 export interface InspectTarget {
   faults: FaultInjector
   requests: RequestLog
+  fileStreamTally: FileStreamTally
 }
 
 /** Handles `/_inspect/{route}`. */
@@ -30,6 +33,7 @@ export async function handleInspect(target: InspectTarget, store: Store, req: Re
       case 'requests': return ok(target.requests.list())
       case 'unknown': return ok(target.requests.unknowns())
       case 'faults': return ok(target.faults.list())
+      case 'filestream': return ok(target.fileStreamTally.list())
     }
   }
   if (route === 'faults' && method === 'POST') {
@@ -55,6 +59,7 @@ export async function handleInspect(target: InspectTarget, store: Store, req: Re
     store.reset()
     target.requests.clear()
     target.faults.clear()
+    target.fileStreamTally.clear()
     return ok({reset: true})
   }
   return fail(404, `no inspection route ${method} /_inspect/${route}`)

@@ -14,6 +14,7 @@ import {FaultInjector} from './faults.ts'
 import type {Ctx} from './graphql/context.ts'
 import {executeGraphql, parseGraphqlRequest} from './graphql/handler.ts'
 import {handleFileStream} from './filestream.ts'
+import {FileStreamTally} from './filestream-tally.ts'
 import {handleInspect} from './inspect-routes.ts'
 import {RequestLog, type InspectRequest} from './request-log.ts'
 import {handleArtifactDownload, handleStorage, type StorageResult} from './storage.ts'
@@ -37,6 +38,7 @@ export interface ServerOptions {
 export class BackendServer {
   readonly faults = new FaultInjector()
   readonly requests = new RequestLog()
+  readonly fileStreamTally = new FileStreamTally()
   readonly sweeps: SweepController
   readonly url: string
   readonly port: number
@@ -129,7 +131,7 @@ export class BackendServer {
       if (!this.opts.auth.authenticate(req.headers.get('authorization'))) return json(401, {error: 'user is not logged in'})
       const gzip = (req.headers.get('content-encoding') ?? '').toLowerCase().includes('gzip')
       const [entity, project, run] = fs.slice(1).map(decodeURIComponent)
-      const result = handleFileStream(store, entity, project, run, body ?? new Uint8Array(), gzip)
+      const result = handleFileStream(store, entity, project, run, body ?? new Uint8Array(), gzip, this.fileStreamTally)
       return json(result.status, result.body)
     }
     if (path.startsWith('/_storage/')) {
