@@ -42,6 +42,22 @@ describe('preemption', () => {
     expect(kept.nexus).toBeGreaterThanOrEqual(kept.go)
   })
 
+  test('offline, SIGTERM to the script: nexus keeps ≥ Go, and its file ends with the exit record', async () => {
+    const kept: Record<string, number> = {}
+    for (const core of ['go', 'nexus'] as const) {
+      const job = await startLoggingJob(core, {runId: `off${core}`, untilStep: UNTIL_STEP, env: {...GRACE, E2E_MODE: 'offline'}})
+      process.kill(job.pid, 'SIGTERM')
+      await job.exited
+      await waitGone(job.servicePid)
+      const log = logContents(runFiles(job.dir).wandbFile)
+      kept[core] = log.history
+      expect(log.exitCode).toBe(core === 'nexus' ? 1 : undefined)
+    }
+    console.log(`history records kept in the .wandb file: go ${kept.go}, nexus ${kept.nexus}`)
+    expect(kept.nexus).toBeGreaterThanOrEqual(UNTIL_STEP)
+    expect(kept.nexus).toBeGreaterThanOrEqual(kept.go)
+  })
+
   test('SIGKILL of the service: nexus keeps ≥ Go on disk, and `nexus sync` of the run dir delivers all of it', async () => {
     const kept: Record<string, number> = {}
     for (const core of ['go', 'nexus'] as const) {
