@@ -96,6 +96,16 @@ describe('ArtifactSaveManager.save', () => {
     expect(existsSync(cachePath('not cached'))).toBe(false)
   })
 
+  test('a replayed artifact record (no staging dir, as sync saves it) deletes none of its staged copies', async () => {
+    dir.file('replayed/a.txt', 'synced twice')
+    const {manager} = saveManager(backend, cacheDir())
+    const record = await recordOf(join(dir.path, 'replayed'), {name: 'replayed', staging: join(dir.path, 'artifacts', 'staging')})
+    const stagedPath = record.manifest!.contents[0].local_path
+    expect(existsSync(stagedPath)).toBe(true)
+    await manager.save({artifact: record})
+    expect(readFileSync(stagedPath, 'utf8')).toBe('synced twice')
+  })
+
   test('the uploaded manifest is Go\'s encoding of the entries, birth ids included', async () => {
     dir.file('src/x <&> y.txt', 'escaped name')
     const {manager} = saveManager(backend, cacheDir())
