@@ -52,8 +52,8 @@ interface Stopping {
  * server keeps them: every record received is written to the .wandb files at once, then runs the
  * client did not finish are finished here (exit code 128+signal, or 1 when the client vanished),
  * uploading for at most the grace period; the process exits 128 after a signal, 1 after the
- * parent's death, as Go. While the client is alive after a signal it gets the grace period to
- * finish its runs itself. A second signal stops at once, after writing what was received.
+ * parent's death, as Go. While the client is alive after a signal it gets half the grace period
+ * to finish its runs itself. A second signal stops at once, after writing what was received.
  * `exitCode` resolves with the code the process should exit with.
  */
 export class ServiceServer {
@@ -122,8 +122,9 @@ export class ServiceServer {
 
   /**
    * SIGINT/SIGTERM/SIGHUP. The first writes every run's received records to disk now and starts
-   * the grace period: a live client may still finish its runs; when it is gone (or the grace
-   * period ends) the rest are finished here as killed by the signal. A second signal stops at once.
+   * the grace period: a live client may still finish its runs in its first half; when it is gone
+   * (or that half is over) the rest are finished here as killed by the signal, uploading until the
+   * grace period ends. A second signal stops at once.
    */
   onSignal(signal: NodeJS.Signals = 'SIGTERM'): void {
     this.#o.logger.info('server: received a signal', {signal})
@@ -138,7 +139,8 @@ export class ServiceServer {
       // A teardown is finishing the runs already: it gets the grace period, no more.
       this.#graceTimer = setTimeout(() => this.#forceStop(SIGNAL_EXIT_CODE), this.#graceMs)
     } else if (this.#clientAlive()) {
-      this.#graceTimer = setTimeout(() => void this.#finishLost(), this.#graceMs)
+      // Half the grace period for the client to finish its runs itself, the rest for finishing them here.
+      this.#graceTimer = setTimeout(() => void this.#finishLost(), this.#graceMs / 2)
     } else {
       void this.#finishLost()
     }
