@@ -13,7 +13,8 @@ if [ ! -x node_modules/.bin/bun ] || [ package-lock.json -nt node_modules/.packa
 fi
 
 need_apt=()
-command -v protoc >/dev/null || need_apt+=(protobuf-compiler libprotobuf-dev)
+# not `command -v`: node_modules/.bin/protoc (@protobuf-ts) is first on PATH in CI and downloads protoc from the network
+[ -x /usr/bin/protoc ] || need_apt+=(protobuf-compiler libprotobuf-dev)
 [ -x /usr/bin/time ] || need_apt+=(time)
 [ -f /usr/include/google/protobuf/timestamp.proto ] || need_apt+=(libprotobuf-dev)
 [ -x /usr/bin/qemu-aarch64-static ] || need_apt+=(qemu-user-static)

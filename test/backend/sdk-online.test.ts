@@ -94,6 +94,7 @@ describe('the real SDK online against the backend', () => {
   test('under 30% 500s on file_stream and GraphQL, a 429 with Retry-After and a dropped connection, the run ends with the same history and summary', async () => {
     expect(clean).toBeDefined()
     await backend.addFault({match: {path: '/graphql'}, action: 'status', status: 429, retryAfter: 2, times: 1})
+    await backend.addFault({match: {path: '/graphql'}, action: 'status', status: 500, times: 1}) // at least one, whatever the dice say
     await backend.addFault({match: {path: '/files/'}, action: 'reset', times: 1})
     await backend.addFault({match: {path: '/files/'}, action: 'status', status: 500, times: 1}) // at least one, whatever the dice say
     await backend.addFault({match: {path: '/files/'}, action: 'status', status: 500, probability: 0.3})
