@@ -86,4 +86,38 @@ describe('nothing a later sync needs is deleted', () => {
     expect(await committed(three)).toEqual(expected)
     expect(existsSync(`${run.file}.synced`)).toBe(true)
   }, 120_000)
+
+  test('one run with a table and a model: server A, then --include-synced to B, then project C, then wandb sync: all complete', async () => {
+    const made = await offlineScenario('offline_table_model', 'tablemodel')
+    expect(made.code, made.stderr).toBe(0)
+    const h = copyWandbDir(made.dir)
+    const env = {XDG_CACHE_HOME: join(h, '.cache'), WANDB_DATA_DIR: join(made.dir, '.data')}
+    const run = onlyRun(h)
+    const artifacts = async (b: Backend) => (await b.inspectArtifacts()).map((a) => `${a.type} ${a.state}`).sort()
+    const expected = ['model COMMITTED', 'run_table COMMITTED']
+
+    await using a = await startBackend({quiet: true})
+    const first = await nexusSync([run.dir], a, h, env)
+    expect(first.code, first.stdout + first.stderr).toBe(0)
+    expect(await history(a, 'e2e')).toBe(51)
+    expect(await artifacts(a)).toEqual(expected)
+
+    await using b = await startBackend({quiet: true})
+    const second = await nexusSync([run.dir, '--include-synced'], b, h, env)
+    expect(second.code, second.stdout + second.stderr).toBe(0)
+    expect(await history(b, 'e2e')).toBe(51)
+    expect(await artifacts(b)).toEqual(expected)
+
+    const third = await nexusSync([run.dir, '--include-synced', '--project', 'elsewhere'], a, h, env)
+    expect(third.code, third.stdout + third.stderr).toBe(0)
+    expect(await history(a, 'elsewhere')).toBe(51)
+    // as with `wandb sync --project` (Go), artifacts stay in the project they were logged to: committed once, none pending
+    expect(await artifacts(a)).toEqual(expected)
+
+    await using d = await startBackend({quiet: true})
+    const go = await goSync([run.dir, '--include-synced'], d, h)
+    expect(go.code, go.stderr).toBe(0)
+    expect(await history(d, 'e2e')).toBe(51)
+    expect(await artifacts(d)).toEqual(expected)
+  }, 180_000)
 })
