@@ -62,6 +62,14 @@ export class NetworkError extends WandbError {
   override name = 'NetworkError'
 }
 
+/** A local file of the run could not be written (full disk, read-only file system); keeps the errno `code` in `cause`. */
+export class LocalFileError extends WandbError {
+  override name = 'LocalFileError'
+  constructor(path: string, cause: unknown) {
+    super(`cannot write ${path}: ${errorMessage(cause)}`, {cause})
+  }
+}
+
 /** The request or operation ran past its deadline. */
 export class TimeoutError extends WandbError {
   override name = 'TimeoutError'

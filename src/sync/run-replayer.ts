@@ -1,7 +1,7 @@
 import {existsSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {ExitCode} from '../core/exit-codes.ts'
-import {errorMessage} from '../core/errors.ts'
+import {errorMessage, LocalFileError} from '../core/errors.ts'
 import type {Delivery} from '../core/filetransfer/index.ts'
 import type {Logger} from '../core/observability/index.ts'
 import {Record, RunRecord, type ServerResponse} from '../core/proto.ts'
@@ -378,7 +378,9 @@ export class RunReplayer {
     const truncated = reader.truncatedTail
     const undelivered = deliveries.filter((d) => d.status !== 'delivered')
     // a file the sender could not write (config.yaml on a full disk) was never uploaded
-    if (watch.failure) return {...this.#failed(watch.failure, reader), undelivered}
+    const unwritten = undelivered.find((d) => d.error instanceof LocalFileError)?.error
+    const local = watch.failure ?? (unwritten ? new LocalIoError(unwritten.message, unwritten) : undefined)
+    if (local) return {...this.#failed(local, reader), undelivered}
     const status: ReplayStatus = undelivered.length > 0 ? 'partial' : damage.length > 0 || truncated ? 'damaged' : 'synced'
     const notes: string[] = []
     if (status === 'synced') {

@@ -1,11 +1,10 @@
-import {writeFileSync} from 'node:fs'
-import {join} from 'node:path'
 import type {RunExitRecord} from '../proto.ts'
 import {RunExitResult} from '../proto.ts'
 import type {Responder} from '../server/index.ts'
 import {resultOf} from '../server/index.ts'
 import type {SenderContext} from './contexts.ts'
 import type {Delivery} from './ports.ts'
+import {writeAndUpload} from './write-run-file.ts'
 
 /**
  * The exit flow of a run, in Go core's order (so that when file_stream says `complete`, every file
@@ -62,13 +61,4 @@ export async function finishRun(s: SenderContext, exit: RunExitRecord, responder
   if (failed.length > 0) s.logger.warn('sender: run finished with undelivered uploads', {count: failed.length, first: String(failed[0].error)})
   responder?.respond(resultOf({oneofKind: 'exit_result', exit_result: RunExitResult.create({timed_out: timedOut})}))
   return outcomes
-}
-
-function writeAndUpload(s: SenderContext, name: string, contents: string): void {
-  try {
-    writeFileSync(join(s.settings.filesDir, name), contents)
-    s.runFiles?.uploadNow(name)
-  } catch (err) {
-    s.logger.captureError(`sender: cannot write ${name}`, err)
-  }
 }

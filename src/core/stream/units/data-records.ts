@@ -2,11 +2,10 @@
  * Units for the run-data records: history, summary, config, metric, telemetry, stats, files,
  * console output, preempting, environment.
  */
-import {writeFileSync} from 'node:fs'
-import {join} from 'node:path'
 import type {Record} from '../../proto.ts'
 import {eventsLineFromStats} from '../../filestream/index.ts'
 import {historyRecordToJsonLine} from '../../runstate/index.ts'
+import {writeAndUpload} from '../write-run-file.ts'
 import type {Unit} from './unit.ts'
 
 type Of<K extends NonNullable<Record['record_type']['oneofKind']>> = Extract<Record['record_type'], {oneofKind: K}> extends infer C
@@ -105,12 +104,7 @@ export const environmentUnit: Unit = {
     if (s.offline || !s.settings.primary) return
     const json = s.run.environmentJson()
     if (json === undefined) return
-    try {
-      writeFileSync(join(s.settings.filesDir, 'wandb-metadata.json'), json)
-      s.runFiles?.uploadNow('wandb-metadata.json')
-    } catch (err) {
-      s.logger.captureError('sender: cannot write wandb-metadata.json', err)
-    }
+    writeAndUpload(s, 'wandb-metadata.json', json)
   },
 }
 
