@@ -20,6 +20,10 @@ export interface LoggingJob {
   /** The service the SDK started (a child of the script). */
   servicePid: number
   exited: Promise<number>
+  /** The script's exit code once it has exited, null before. */
+  readonly exitCode: number | null
+  /** SIGKILL to the script; harmless once it has exited. */
+  kill(): void
 }
 
 /** Starts the job and resolves once it printed `step N` (N a multiple of 100). */
@@ -48,7 +52,9 @@ export async function startLoggingJob(core: Exclude<CoreKind, 'nexus-attached'>,
   })()
   const children = Bun.spawnSync(['pgrep', '-P', String(proc.pid)]).stdout.toString().trim().split('\n').filter(Boolean).map(Number)
   if (children.length !== 1) throw new Error(`expected one service process under the script, found ${children.length}`)
-  return {dir, pid: proc.pid, servicePid: children[0], exited: proc.exited}
+  return {dir, pid: proc.pid, servicePid: children[0], exited: proc.exited, get exitCode() {
+    return proc.exitCode
+  }, kill: () => proc.kill('SIGKILL')}
 }
 
 /** Waits until `pid` is gone (the service outlives its parent by a few moments). */

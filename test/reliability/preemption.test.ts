@@ -80,6 +80,27 @@ describe('preemption', () => {
     expect(kept.nexus).toBeGreaterThanOrEqual(kept.go)
   })
 
+  test('SIGTERM to the service alone while the script goes on: nexus writes at once and ends the run as killed by SIGTERM', async () => {
+    const kept: Record<string, number> = {}
+    for (const core of ['go', 'nexus'] as const) {
+      await using backend = await startBackend({quiet: true})
+      const job = await startLoggingJob(core, {backend, runId: `svc${core}`, untilStep: UNTIL_STEP, env: {NEXUS_SHUTDOWN_GRACE: '6'}})
+      process.kill(job.servicePid, 'SIGTERM')
+      await waitGone(job.servicePid)
+      if (job.exitCode === null) job.kill() // the SDK may already have given up
+      await job.exited
+      const log = logContents(runFiles(job.dir).wandbFile)
+      kept[core] = log.history
+      if (core === 'nexus') {
+        expect(log.exitCode).toBe(143)
+        const [runState] = await backend.inspectRuns()
+        expect(runState.exitCode).toBe(143)
+      }
+    }
+    console.log(`history records kept in the .wandb file: go ${kept.go}, nexus ${kept.nexus}`)
+    expect(kept.nexus).toBeGreaterThanOrEqual(kept.go)
+  })
+
   test('SIGTERM to the whole job (scancel): nexus writes what it received and marks the run killed by SIGTERM', async () => {
     const kept: Record<string, number> = {}
     for (const core of ['go', 'nexus'] as const) {
