@@ -3,10 +3,11 @@ import {resolveApiKey, resolveBaseUrl} from '../core/credentials/index.ts'
 import {UserFacingError} from '../core/errors.ts'
 import {JsonLogger, FileLogSink, nullLogger, type Logger} from '../core/observability/index.ts'
 import {systemClock} from '../core/runtime/index.ts'
-import {discoverTargets, MAX_RETRY_MS, probeServer, syncTargets, viewRecords, type ReplayResult, SyncError} from '../sync/index.ts'
+import {defaultWandbDir, discoverTargets, MAX_RETRY_MS, parseTagReplacements, probeServer, syncTargets, viewRecords, type ReplayResult, SyncError} from '../sync/index.ts'
 import {NexusCommand} from './base-command.ts'
 import {ExitCode} from './exit-codes.ts'
 import {SyncProgressView, resultsTable} from './ui/sync-progress.ts'
+import {confirm} from './ui/confirm.ts'
 
 /** The CLI exit code for a set of results: the most serious failure decides. */
 export function syncExitCode(results: ReplayResult[]): number {
@@ -33,7 +34,7 @@ const seconds = (flag: string, description: string, defaultSeconds: number) => F
 
 export default class Sync extends NexusCommand {
   static override summary = 'Upload offline runs (.wandb files) to W&B: fast, resumable, crash-tolerant.'
-  static override description = `PATH may be a run directory, a .wandb file, a glob, or a wandb/ directory (every offline run in it). Runs already marked synced are skipped unless --include-synced.
+  static override description = `PATH may be a run directory, a .wandb file, a glob, or a wandb/ directory (every run in it); without PATH, every run in ./wandb (under WANDB_DIR if set), after a confirmation or with --yes. As with \`wandb sync\`, runs made online (run-* directories) are skipped unless --include-online, and runs already marked synced unless --include-synced.
 
 A run is marked synced (<file>.synced) only when every upload was delivered. An interrupted sync (Ctrl-C, kill -9, network loss) continues where it stopped on the next invocation; progress is kept per destination (server, entity, project, run id) in $XDG_CACHE_HOME/nexus/sync (or $NEXUS_SYNC_STATE_DIR), never in the run directory, which sync does not change (a read-only run directory syncs too). One sync per run at a time: a run another sync holds is skipped. A damaged .wandb file syncs every intact record and reports the damaged byte ranges; a run without an exit record is finished as crashed (exit code 1).
 
@@ -42,16 +43,21 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
   static override examples = [
     '<%= config.bin %> sync ./wandb/offline-run-*',
     '<%= config.bin %> sync ./wandb --project my-project --parallel 8',
+    '<%= config.bin %> sync --yes --include-online   # every run in ./wandb, e.g. at the end of a batch job',
     '<%= config.bin %> sync ./wandb/offline-run-20260101_120000-abc123 --view',
   ]
   static override args = {
-    path: Args.string({description: 'run directories, .wandb files, globs or wandb/ directories', required: true}),
+    path: Args.string({description: 'run directories, .wandb files, globs or wandb/ directories (none: every unsynced run in ./wandb, after a confirmation or with --yes)'}),
   }
   static override flags = {
     entity: Flags.string({char: 'e', description: 'entity to sync to (overrides the run\'s)'}),
     project: Flags.string({char: 'p', description: 'project to sync to (overrides the run\'s)'}),
     id: Flags.string({description: 'run id to sync to; several fragments of one resumed run are stitched in start order'}),
     'include-synced': Flags.boolean({description: 'also sync runs that already have a .synced marker'}),
+    'include-online': Flags.boolean({description: 'also sync runs made online (run-* directories), as `wandb sync --include-online`', allowNo: true}),
+    'job-type': Flags.string({description: 'job type for every synced run (overrides the run\'s)'}),
+    'replace-tags': Flags.string({description: 'rename tags: old1=new1,old2=new2 (an empty new name removes the tag)'}),
+    yes: Flags.boolean({char: 'y', description: 'without paths: sync the runs found in ./wandb without asking'}),
     'mark-synced': Flags.boolean({description: 'write the .synced marker after a complete sync', default: true, allowNo: true}),
     parallel: Flags.integer({description: 'how many runs to sync at once', default: 8, min: 1, max: 256}),
     'dry-run': Flags.boolean({description: 'show what would be synced, send nothing'}),
@@ -76,7 +82,12 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
       // so an offline run's .wandb file already holds the TensorBoard rows and files.
       throw new UserFacingError('sync: --sync-tensorboard removed', 'The option --sync-tensorboard has been removed (as in wandb 0.30+): a run started with sync_tensorboard=True already holds its TensorBoard data, so plain `nexus sync` uploads it.', {exitCode: ExitCode.USAGE})
     }
-    const targets = discoverTargets(paths)
+    const tagReplacements = parseTagReplacements(flags['replace-tags'])
+    const everyRun = paths.length === 0
+    const found = discoverTargets(everyRun ? [defaultWandbDir()] : paths)
+    const targets = flags['include-online'] ? found : found.filter((t) => !t.online)
+    const online = found.length - targets.length
+    if (online > 0 && !flags.json && !flags.view) this.logToStderr(`Skipped ${online} online run(s). Include them with --include-online.`)
     if (flags.view) {
       for (const t of targets) {
         if (!flags.json) this.log(`== ${t.file}`)
@@ -93,6 +104,12 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
         for (const t of targets.filter((x) => !todo.includes(x))) this.log(`already synced, skipped: ${t.file}`)
       }
       return
+    }
+    if (everyRun && todo.length > 0 && !flags.yes) {
+      const question = `Sync ${todo.length} run(s) found in ${defaultWandbDir()}?`
+      if (!(await confirm(question))) {
+        throw new SyncError('sync: not confirmed', `${question} Not confirmed, nothing synced; pass --yes (-y) to sync without asking${process.stdin.isTTY ? '' : ' (there is no terminal to ask on)'}.`, {exitCode: ExitCode.USAGE})
+      }
     }
     if (todo.length === 0) {
       if (flags.json) this.log(JSON.stringify({runs: [], skipped}))
@@ -133,7 +150,7 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
         const v = view
         results = await syncTargets(todo, {
           sync: {
-            baseUrl: base.url, apiKey: key.apiKey, entity: flags.entity, project: flags.project, runId: flags.id, skipConsole: flags['skip-console'],
+            baseUrl: base.url, apiKey: key.apiKey, entity: flags.entity, project: flags.project, runId: flags.id, jobType: flags['job-type'], tagReplacements, skipConsole: flags['skip-console'],
             checkpointMs: flags['checkpoint-interval'] * 1000, timeoutSeconds: flags.timeout,
           },
           parallel: flags.parallel, live: flags.live, resume: !flags.restart, markSynced: flags['mark-synced'],

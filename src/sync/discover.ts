@@ -13,6 +13,8 @@ export interface SyncTarget {
   runDir: string
   /** `<file>.synced` exists (or the marker of a read-only run in its sync state folder). */
   synced: boolean
+  /** Made online (its directory is `run-…`, not `offline-run-…`): skipped unless --include-online, as by `wandb sync`. */
+  online: boolean
 }
 
 const isWandbFile = (p: string) => p.endsWith('.wandb')
@@ -23,11 +25,23 @@ function wandbFilesIn(dir: string): string[] {
   return readdirSync(dir).filter(isWandbFile).map((f) => join(dir, f))
 }
 
-/** The run directories of a wandb/ directory: offline runs only (online ones were uploaded live). */
-function offlineRunsIn(dir: string): string[] {
+/** The run directories of a wandb/ directory, offline and online (not the latest-run link). */
+function runsIn(dir: string): string[] {
   return readdirSync(dir, {withFileTypes: true})
-    .filter((e) => e.isDirectory() && e.name.startsWith('offline-run-'))
+    .filter((e) => e.isDirectory() && /^(offline-)?run-/.test(e.name))
     .map((e) => join(dir, e.name))
+    .sort()
+}
+
+/**
+ * The wandb/ directory `nexus sync` without paths looks in, as `wandb sync` does: under WANDB_DIR
+ * (else the current directory), `wandb/`, or `.wandb/` where only that exists.
+ */
+export function defaultWandbDir(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  const root = resolve(cwd, env.WANDB_DIR || '.')
+  const hidden = join(root, '.wandb')
+  const plain = join(root, 'wandb')
+  return !existsSync(plain) && existsSync(hidden) ? hidden : plain
 }
 
 function expand(path: string, cwd: string): string[] {
@@ -44,7 +58,7 @@ function expand(path: string, cwd: string): string[] {
 /**
  * Turns the user's paths (run dirs, .wandb files, globs, wandb/ dirs) into .wandb files, in
  * order, each once (duplicates by real path are dropped). A wandb/ directory contributes its
- * offline-run-* directories. Throws SyncError for a path that does not exist or holds no run.
+ * offline-run-* and run-* directories. Throws SyncError for a path that does not exist or holds no run.
  */
 export function discoverTargets(paths: string[], cwd: string = process.cwd()): SyncTarget[] {
   const files: string[] = []
@@ -57,11 +71,11 @@ export function discoverTargets(paths: string[], cwd: string = process.cwd()): S
       else if (st.isDirectory()) {
         const direct = wandbFilesIn(m)
         if (direct.length > 0) found.push(...direct)
-        else for (const run of offlineRunsIn(m)) found.push(...wandbFilesIn(run))
+        else for (const run of runsIn(m)) found.push(...wandbFilesIn(run))
       }
     }
     if (found.length === 0) {
-      throw new SyncError(`sync: no .wandb files under ${path}`, `No runs found at ${path}: expected a run directory, a .wandb file, or a wandb/ directory with offline-run-* directories.`, {exitCode: ExitCode.USAGE})
+      throw new SyncError(`sync: no .wandb files under ${path}`, `No runs found at ${path}: expected a run directory, a .wandb file, or a wandb/ directory with offline-run-* or run-* directories.`, {exitCode: ExitCode.USAGE})
     }
     files.push(...found)
   }
@@ -71,7 +85,8 @@ export function discoverTargets(paths: string[], cwd: string = process.cwd()): S
     const real = realpathSync(f)
     if (seen.has(real)) continue
     seen.add(real)
-    targets.push({file: real, runDir: dirname(real), synced: isMarkedSynced(real)})
+    const runDir = dirname(real)
+    targets.push({file: real, runDir, synced: isMarkedSynced(real), online: !basename(runDir).startsWith('offline-')})
   }
   return targets
 }
@@ -79,4 +94,16 @@ export function discoverTargets(paths: string[], cwd: string = process.cwd()): S
 /** The run id a file name carries (`run-<id>.wandb`), for messages before the file is read. */
 export function runIdFromFileName(file: string): string {
   return basename(file).replace(/^run-/, '').replace(/\.wandb$/, '')
+}
+
+/** Parses --replace-tags `old1=new1,old2=new2` (an empty new name deletes the tag), as `wandb sync` does. */
+export function parseTagReplacements(text: string | undefined): {[oldTag: string]: string} | undefined {
+  if (!text) return undefined
+  const out: {[oldTag: string]: string} = {}
+  for (const pair of text.split(',')) {
+    const eq = pair.indexOf('=')
+    if (eq < 0) throw new SyncError(`sync: bad --replace-tags pair ${pair}`, `Invalid --replace-tags pair "${pair}": expected old=new (several separated by commas).`, {exitCode: ExitCode.USAGE})
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim()
+  }
+  return out
 }

@@ -1,5 +1,5 @@
 /** Offline-run sync: replays .wandb files through the core's sender (no HTTP code of its own). */
-export {discoverTargets, runIdFromFileName} from './discover.ts'
+export {defaultWandbDir, discoverTargets, parseTagReplacements, runIdFromFileName} from './discover.ts'
 export type {SyncTarget} from './discover.ts'
 export {readRunInfo} from './run-info.ts'
 export type {RunInfo} from './run-info.ts'

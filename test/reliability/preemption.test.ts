@@ -69,7 +69,7 @@ describe('preemption', () => {
       const {runDir, wandbFile} = runFiles(job.dir)
       kept[core] = logContents(wandbFile).history
       if (core === 'nexus') {
-        const sync = await run([hostBinary(), 'sync', runDir], {cwd: job.dir, env: {HOME: job.dir, WANDB_BASE_URL: backend.url, WANDB_API_KEY: backend.apiKey}})
+        const sync = await run([hostBinary(), 'sync', '--include-online', runDir], {cwd: job.dir, env: {HOME: job.dir, WANDB_BASE_URL: backend.url, WANDB_API_KEY: backend.apiKey}})
         expect(sync.code, sync.stdout + sync.stderr).toBe(0)
         const [runState] = await backend.inspectRuns()
         expect(runState.history).toHaveLength(kept.nexus)
