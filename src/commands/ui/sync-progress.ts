@@ -1,8 +1,11 @@
 import {basename} from 'node:path'
+import {systemClock, type Clock} from '../../core/runtime/index.ts'
 import type {ReplayProgress, ReplayResult, SyncTarget} from '../../sync/index.ts'
 import {chalk, interactive, spinner} from './terminal.ts'
 
 const MB = 1024 * 1024
+/** Off a terminal (a batch job's log), a progress line per run in flight this often (4 s: within 5 s even when the event loop is busy). */
+export const PLAIN_PROGRESS_EVERY_MS = 4000
 
 function runName(target: SyncTarget): string {
   return basename(target.runDir)
@@ -28,27 +31,39 @@ function describe(result: ReplayResult): string {
 
 /**
  * What `nexus sync` shows while it works: on a terminal one live line (ora) with the runs in
- * flight, bytes, rate and ETA, and a persisted line per finished run; elsewhere plain log lines.
- * `--json` shows nothing here (the command prints one JSON summary at the end).
+ * flight, bytes, rate and ETA, and a persisted line per finished run; elsewhere (Slurm logs,
+ * pipes) plain lines: started, retries, the same progress figures every PLAIN_PROGRESS_EVERY_MS,
+ * and the outcome. `--json` shows nothing here (the command prints one JSON summary at the end).
  */
 export class SyncProgressView {
   readonly #total: number
   readonly #quiet: boolean
+  readonly #interactive: boolean
+  readonly #clock: Clock
   readonly #live = new Map<SyncTarget, {progress?: ReplayProgress; startedAt: number}>()
   readonly #spinner = spinner('Syncing…')
+  readonly #stopped = new AbortController()
+  readonly #plainEveryMs: number
+  #lastPlain: number
   #done = 0
   readonly #print: (line: string) => void
 
-  constructor(o: {total: number; json: boolean; print: (line: string) => void}) {
+  constructor(o: {total: number; json: boolean; print: (line: string) => void; interactive?: boolean; clock?: Clock; plainEveryMs?: number}) {
     this.#total = o.total
     this.#quiet = o.json
     this.#print = o.print
-    if (!this.#quiet && interactive()) this.#spinner.start()
+    this.#interactive = o.interactive ?? interactive()
+    this.#clock = o.clock ?? systemClock
+    this.#plainEveryMs = o.plainEveryMs ?? PLAIN_PROGRESS_EVERY_MS
+    this.#lastPlain = this.#clock.now()
+    if (this.#quiet) return
+    if (this.#interactive) this.#spinner.start()
+    else void this.#plainProgress()
   }
 
   started(target: SyncTarget): void {
-    this.#live.set(target, {startedAt: performance.now()})
-    if (!this.#quiet && !interactive()) this.#print(`sync: started ${runName(target)}`)
+    this.#live.set(target, {startedAt: this.#clock.now()})
+    if (!this.#quiet && !this.#interactive) this.#print(`sync: started ${runName(target)}`)
     this.#render()
   }
 
@@ -56,7 +71,7 @@ export class SyncProgressView {
   notice(target: SyncTarget, line: string): void {
     if (this.#quiet) return
     const text = `${runName(target)}: ${line}`
-    if (interactive()) {
+    if (this.#interactive) {
       const spinning = this.#spinner.isSpinning
       this.#spinner.stopAndPersist({symbol: chalk.yellow('…'), text})
       if (spinning) this.#spinner.start()
@@ -69,6 +84,8 @@ export class SyncProgressView {
   progress(target: SyncTarget, p: ReplayProgress): void {
     const entry = this.#live.get(target)
     if (entry) entry.progress = p
+    // a busy sync delays timers: a progress report that finds a line due prints it
+    if (!this.#quiet && !this.#interactive && this.#clock.now() - this.#lastPlain >= this.#plainEveryMs) this.#printPlain()
     this.#render()
   }
 
@@ -78,7 +95,7 @@ export class SyncProgressView {
     if (this.#quiet) return
     const line = `[${this.#done}/${this.#total}] ${runName(target)}: ${describe(result)}${result.url ? ` → ${result.url}` : ''}`
     const ok = result.status === 'synced'
-    if (interactive()) {
+    if (this.#interactive) {
       this.#spinner.stopAndPersist({symbol: ok ? chalk.green('✔') : chalk.yellow('✖'), text: line})
       if (this.#live.size > 0 || this.#done < this.#total) this.#spinner.start()
     } else {
@@ -89,21 +106,43 @@ export class SyncProgressView {
 
   /** Stops the live line. Idempotent. */
   stop(): void {
+    this.#stopped.abort()
     if (this.#spinner.isSpinning) this.#spinner.stop()
   }
 
   #render(): void {
-    if (this.#quiet || !interactive()) return
-    const parts = [...this.#live.entries()].slice(0, 3).map(([t, e]) => {
-      const p = e.progress
-      if (!p || p.totalBytes === 0) return `${runName(t)} starting`
-      const secs = (performance.now() - e.startedAt) / 1000
-      const rate = secs > 0 ? p.bytesRead / secs : 0
-      const eta = rate > 0 ? Math.max(0, (p.totalBytes - p.bytesRead) / rate) : 0
-      const pct = Math.floor((100 * p.bytesRead) / p.totalBytes)
-      return `${runName(t)} ${p.phase} ${pct}% ${(p.bytesRead / MB).toFixed(1)}/${(p.totalBytes / MB).toFixed(1)} MB ${(rate / MB).toFixed(1)} MB/s ETA ${eta.toFixed(0)}s`
-    })
+    if (this.#quiet || !this.#interactive) return
+    const parts = [...this.#live.entries()].slice(0, 3).map(([t, e]) => this.#figures(t, e))
     this.#spinner.text = `Syncing ${this.#done}/${this.#total} · ${parts.join(' · ') || 'finishing'}`
+  }
+
+  /** "<run> uploading 42% 33.1/79.0 MB 12.3 MB/s ETA 4s" */
+  #figures(t: SyncTarget, e: {progress?: ReplayProgress; startedAt: number}): string {
+    const p = e.progress
+    if (!p || p.totalBytes === 0) return `${runName(t)} starting`
+    const secs = (this.#clock.now() - e.startedAt) / 1000
+    const rate = secs > 0 ? p.bytesRead / secs : 0
+    const eta = rate > 0 ? Math.max(0, (p.totalBytes - p.bytesRead) / rate) : 0
+    const pct = Math.floor((100 * p.bytesRead) / p.totalBytes)
+    return `${runName(t)} ${p.phase} ${pct}% ${(p.bytesRead / MB).toFixed(1)}/${(p.totalBytes / MB).toFixed(1)} MB ${(rate / MB).toFixed(1)} MB/s ETA ${eta.toFixed(0)}s`
+  }
+
+  /** Off a terminal: the live figures of every run in flight, every #plainEveryMs, until stop(). */
+  async #plainProgress(): Promise<void> {
+    for (;;) {
+      const due = this.#lastPlain + this.#plainEveryMs - this.#clock.now()
+      try {
+        await this.#clock.sleep(Math.max(1, due), this.#stopped.signal)
+      } catch {
+        return
+      }
+      if (this.#clock.now() - this.#lastPlain >= this.#plainEveryMs) this.#printPlain()
+    }
+  }
+
+  #printPlain(): void {
+    this.#lastPlain = this.#clock.now()
+    for (const [t, e] of this.#live) this.#print(`sync: [${this.#done}/${this.#total}] ${this.#figures(t, e)}`)
   }
 }
 
