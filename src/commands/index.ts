@@ -14,6 +14,7 @@ import Service from './service/index.ts'
 import ServiceInstall from './service/install.ts'
 import Sweep from './sweep.ts'
 import Sync from './sync.ts'
+import Version from './version.ts'
 
 export const COMMANDS = {
   login: Login,
@@ -27,4 +28,5 @@ export const COMMANDS = {
   enabled: Enabled,
   service: Service,
   'service:install': ServiceInstall,
+  version: Version,
 }

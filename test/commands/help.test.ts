@@ -18,3 +18,16 @@ test('sync --sync-tensorboard is refused as removed (usage error, exit 2), as wa
   expect(r.code).toBe(2)
   expect(r.stderr).toContain('--sync-tensorboard has been removed')
 })
+
+test('`nexus version` prints the --version line; --json the same facts as one object', async () => {
+  const line = await run([hostBinary(), '--version'])
+  const plain = await run([hostBinary(), 'version'])
+  expect(plain.code).toBe(0)
+  expect(plain.stdout).toBe(line.stdout)
+  expect(plain.stdout).toMatch(/^nexus\/\S+ wandb-protocol\/0\.31\.0 /)
+  const json = await run([hostBinary(), 'version', '--json'])
+  expect(json.code).toBe(0)
+  const v = JSON.parse(json.stdout) as {schema: number; nexus: string; wandbProtocol: string; platform: string; arch: string}
+  expect(v).toMatchObject({schema: 1, wandbProtocol: '0.31.0', platform: process.platform, arch: process.arch})
+  expect(line.stdout).toContain(`nexus/${v.nexus} `)
+})
