@@ -8,6 +8,7 @@ import {NexusCommand} from './base-command.ts'
 import {ExitCode} from './exit-codes.ts'
 import {SyncProgressView, resultsTable} from './ui/sync-progress.ts'
 import {confirm} from './ui/confirm.ts'
+import {runReport, syncReport} from './ui/sync-report.ts'
 
 /** The CLI exit code for a set of results: the most serious failure decides. */
 export function syncExitCode(results: ReplayResult[]): number {
@@ -86,8 +87,8 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     const everyRun = paths.length === 0
     const found = discoverTargets(everyRun ? [defaultWandbDir()] : paths)
     const targets = flags['include-online'] ? found : found.filter((t) => !t.online)
-    const online = found.length - targets.length
-    if (online > 0 && !flags.json && !flags.view) this.logToStderr(`Skipped ${online} online run(s). Include them with --include-online.`)
+    const skippedOnline = found.filter((t) => !targets.includes(t))
+    if (skippedOnline.length > 0 && !flags.json && !flags.view) this.logToStderr(`Skipped ${skippedOnline.length} online run(s). Include them with --include-online.`)
     if (flags.view) {
       for (const t of targets) {
         if (!flags.json) this.log(`== ${t.file}`)
@@ -96,9 +97,10 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
       return
     }
     const todo = flags['include-synced'] ? targets : targets.filter((t) => !t.synced)
-    const skipped = targets.length - todo.length
+    const skippedSynced = targets.filter((t) => !todo.includes(t))
+    const skipped = [...skippedSynced.map((t) => ({file: t.file, reason: 'synced' as const})), ...skippedOnline.map((t) => ({file: t.file, reason: 'online' as const}))]
     if (flags['dry-run']) {
-      if (flags.json) this.log(JSON.stringify({wouldSync: todo.map((t) => t.file), skipped: targets.filter((t) => !todo.includes(t)).map((t) => t.file)}))
+      if (flags.json) this.log(syncReport({dryRun: true, exitCode: ExitCode.OK, skipped, runs: todo.map((t) => ({file: t.file, status: 'would-sync'}))}))
       else {
         for (const t of todo) this.log(`would sync ${t.file}`)
         for (const t of targets.filter((x) => !todo.includes(x))) this.log(`already synced, skipped: ${t.file}`)
@@ -112,8 +114,8 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
       }
     }
     if (todo.length === 0) {
-      if (flags.json) this.log(JSON.stringify({runs: [], skipped}))
-      else this.log(`Nothing to sync: ${skipped} run(s) already synced (use --include-synced to sync them again).`)
+      if (flags.json) this.log(syncReport({dryRun: false, exitCode: ExitCode.OK, skipped, runs: []}))
+      else this.log(`Nothing to sync: ${skippedSynced.length} run(s) already synced (use --include-synced to sync them again).`)
       return
     }
     const base = resolveBaseUrl({flag: flags['base-url'], flagName: '--base-url'})
@@ -168,7 +170,7 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     }
     const code = stoppedBy ? ExitCode[stoppedBy] : syncExitCode(results)
     if (flags.json) {
-      this.log(JSON.stringify({exitCode: code, skipped, runs: results.map(toJson)}))
+      this.log(syncReport({dryRun: false, exitCode: code, skipped, runs: results.map(runReport)}))
     } else {
       for (const line of resultsTable(results)) this.log(line)
       for (const r of results) for (const d of r.damage) this.log(`${r.file}: damaged ${d.bytes} bytes at offset ${d.offset} (${d.reason})`)
@@ -176,14 +178,6 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
       for (const r of results) for (const note of r.notes) this.log(`${r.file}: ${note}`)
     }
     if (code !== ExitCode.OK) this.exit(code)
-  }
-}
-
-function toJson(r: ReplayResult) {
-  return {
-    file: r.file, status: r.status, entity: r.entity, project: r.project, id: r.runId, url: r.url ?? null,
-    steps: r.steps, files: r.filesUploaded, damage: r.damage, truncated: r.truncated,
-    undelivered: r.undelivered.map((d) => ({status: d.status, error: d.error?.message})), error: r.error?.userText ?? null, notes: r.notes,
   }
 }
 

@@ -53,4 +53,25 @@ describe('nexus sync conveniences', () => {
     expect(run.jobType).toBe('eval')
     expect([...run.tags].sort()).toEqual(['first', 'gamma'])
   }, 120_000)
+
+  test('--json: a sync, its dry run and nothing to do have one top-level shape with a schema number', async () => {
+    const made = await offlineScenario('tagged_run', 'jsonshape')
+    expect(made.code, made.stderr).toBe(0)
+    const h = copyWandbDir(made.dir)
+    const offline = readdirSync(join(h, 'wandb')).find((d) => d.startsWith('offline-run-'))!
+    cpSync(join(h, 'wandb', offline), join(h, 'wandb', offline.replace(/^offline-/, '')), {recursive: true})
+    await using backend = await startBackend({quiet: true})
+    const wandbDir = join(h, 'wandb')
+    const dry = JSON.parse((await nexusSync([wandbDir, '--dry-run', '--json'], backend, h)).stdout)
+    const real = JSON.parse((await nexusSync([wandbDir, '--json'], backend, h)).stdout)
+    const none = JSON.parse((await nexusSync([wandbDir, '--json'], backend, h)).stdout)
+    const keys = ['dryRun', 'exitCode', 'runs', 'schema', 'skipped']
+    for (const report of [dry, real, none]) expect(Object.keys(report).sort()).toEqual(keys)
+    expect(dry).toMatchObject({schema: 1, dryRun: true, exitCode: 0, runs: [{status: 'would-sync'}]})
+    expect(dry.skipped.map((x: {reason: string}) => x.reason)).toEqual(['online'])
+    expect(real).toMatchObject({schema: 1, dryRun: false, exitCode: 0, runs: [{status: 'synced', steps: 1}]})
+    expect(none.runs).toEqual([])
+    expect(none.skipped.map((x: {reason: string}) => x.reason).sort()).toEqual(['online', 'synced'])
+    expect(await backend.inspectRuns()).toHaveLength(1)
+  }, 120_000)
 })
