@@ -92,9 +92,9 @@ export class TransactionLogWriter {
       first = false
       if (end) break
     }
-    // A block completed since the last drain: write it now, as Go core does.
+    // A block completed since the last drain (always so once a block's worth is buffered): write it now, as Go core does.
     const unwrittenFrom = this.#offset - this.#buffered
-    if (this.#buffered >= WRITE_BUFFER_BYTES || Math.floor(unwrittenFrom / BLOCK_SIZE) !== Math.floor(this.#offset / BLOCK_SIZE)) this.#drain()
+    if (Math.floor(unwrittenFrom / BLOCK_SIZE) !== Math.floor(this.#offset / BLOCK_SIZE)) this.#drain()
   }
 
   /** Writes buffered bytes to the file (and fsyncs if configured). */
