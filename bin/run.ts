@@ -1,57 +1,33 @@
 #!/usr/bin/env bun
 /**
- * The nexus entry point, for `bun bin/run.ts` and for the compiled binary alike.
+ * The nexus entry point, for `bun bin/run.ts` and for the compiled binary alike: a small router.
  *
- * oclif normally discovers commands by globbing a folder, which cannot work inside a
- * `bun build --compile` binary (no package.json, no folder in $bunfs). So the package.json object is
- * passed inline and oclif's `explicit` strategy points at *this* module's COMMANDS export: oclif
- * require()s this file, gets the already-loaded module back, and reads the command table that
- * main() filled in just before. There must be NO top-level await in this file (a require() of an
- * async module fails in the binary and deadlocks under `bun run`).
- *
- * oclif and the command table are imported only when needed: the SDK starts a service for every
- * Python process, and a well-formed launch line (routeArgv → `service ...` that
- * parseServiceArgv accepts) starts it directly, without evaluating oclif and the other commands.
- * Everything else, including every malformed service line, goes through oclif.
+ * The SDK starts a service for every Python process. When that process can share the user's
+ * node service, it stays a stand-in (src/core/shared/stand-in.ts) and loads nothing else; so
+ * this module imports only the argv router and the launch-line parser. Everything else (the
+ * service engines, oclif and the commands) is the second entry point bin/full.ts, loaded on
+ * demand: in the compiled binary it is the file `bin/full.js` beside the main module in $bunfs.
  */
-import pjson from '../package.json' with {type: 'json'}
+import {dirname, join} from 'node:path'
 import {routeArgv, versionLine} from '../src/commands/argv.ts'
-import {ServiceFlagError, parseServiceArgv} from '../src/commands/service/options.ts'
+import {parseServiceArgv} from '../src/commands/service/options.ts'
 
-/** oclif's command table; filled from src/commands/index.ts before oclif runs. */
-export const COMMANDS: Record<string, unknown> = {}
-
-/** Starts the service without oclif; false if the flag values need oclif's error report. */
-async function launchService(argv: string[]): Promise<boolean> {
-  const flags = parseServiceArgv(argv)
-  if (!flags) return false
-  const [{startService}, {failureOf}] = await Promise.all([import('../src/commands/service/start.ts'), import('../src/commands/failure.ts')])
-  try {
-    process.exit(await startService(flags))
-  } catch (err) {
-    if (err instanceof ServiceFlagError) return false
-    // The same report and exit code as the oclif command gives (NexusCommand).
-    const {Errors} = await import('@oclif/core')
-    const failure = failureOf(err)
-    await Errors.handle(new Errors.CLIError(failure.message, {exit: failure.exit}))
-  }
-  return true
+/** Where bin/full.ts is: beside this file from sources, `<$bunfs root>/bin/full.js` when compiled. */
+function fullEntry(): string {
+  const compiled = Bun.main.startsWith('/$bunfs/') || /^[A-Z]:[\\/]~BUN[\\/]/.test(Bun.main)
+  return compiled ? join(dirname(Bun.main), 'bin', 'full.js') : new URL('./full.ts', import.meta.url).href
 }
 
-async function runOclif(argv: string[]): Promise<void> {
-  const [{execute, settings}, commands] = await Promise.all([import('@oclif/core'), import('../src/commands/index.ts')])
-  Object.assign(COMMANDS, commands.COMMANDS)
-  settings.enableAutoTranspile = false
-  const manifest = pjson as any
-  manifest.oclif = {
-    ...pjson.oclif,
-    commands: {strategy: 'explicit', target: import.meta.path, identifier: 'COMMANDS'},
-    topics: {
-      artifact: {description: 'Upload and download artifacts.'},
-      service: {description: 'The wandb-core compatible service and its installation.'},
-    },
-  }
-  await execute({args: argv, loadOptions: {root: import.meta.dir, pjson: manifest, userPlugins: false, devPlugins: false}})
+/** A well-formed launch line that may share the node service: the stand-in's exit code, or why not. */
+async function tryStandIn(argv: string[]): Promise<number | string | undefined> {
+  const flags = parseServiceArgv(argv)
+  if (!flags || flags['shared-node'] !== '') return undefined
+  const {runStandIn} = await import('../src/core/shared/stand-in.ts')
+  const shared = await runStandIn({
+    portFilename: flags['port-filename'], pid: flags.pid, logLevel: flags['log-level'], detached: flags.detached,
+    listenOnLocalhost: flags['listen-on-localhost'], osPidShutdown: flags['os-pid-shutdown'],
+  })
+  return typeof shared === 'number' ? shared : shared.reason
 }
 
 async function main(): Promise<void> {
@@ -65,8 +41,14 @@ async function main(): Promise<void> {
     process.exitCode = 2
     return
   }
-  if (routed.argv[0] === 'service' && (await launchService(routed.argv.slice(1)))) return
-  await runOclif(routed.argv)
+  let notShared: string | undefined
+  if (routed.argv[0] === 'service') {
+    const shared = await tryStandIn(routed.argv.slice(1))
+    if (typeof shared === 'number') process.exit(shared)
+    notShared = shared
+  }
+  const full = (await import(fullEntry())) as typeof import('./full.ts')
+  await full.runFull(routed.argv, notShared)
 }
 
 if (import.meta.main) {

@@ -9,6 +9,7 @@
  *   and warns on every command;
  * - --bytecode --format=esm: bytecode cuts startup ~107 → ~64 ms; CJS would bake the build
  *   machine's path into import.meta.path and break oclif's explicit self-target;
+ * - bin/full.ts is a second entry point (bin/run.ts loads it on demand), so a stand-in stays small;
  * - --external typescript: oclif's optional require('typescript') would otherwise bundle all of
  *   TypeScript (+13 MB, 3x slower startup); as an external it fails quietly, as intended;
  * - --no-compile-autoload-dotenv / --no-compile-autoload-bunfig: a compiled binary would read the
@@ -46,7 +47,7 @@ const dist = join(root, 'dist')
 async function compile(t: Target): Promise<void> {
   const args = [
     // The NVML sampler runs in a worker thread; its script must be an extra entry point.
-    'build', 'bin/run.ts', 'src/sysinfo/nvml-worker.ts', '--compile', '--production', '--bytecode', '--format=esm',
+    'build', 'bin/run.ts', 'bin/full.ts', 'src/sysinfo/nvml-worker.ts', '--compile', '--production', '--bytecode', '--format=esm',
     '--external', 'typescript',
     '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig',
     `--target=${t.bunTarget}`, '--outfile', join(dist, t.out),

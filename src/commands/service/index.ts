@@ -4,9 +4,10 @@ import {SERVICE_FLAGS, ServiceFlagError, type ServiceFlagSpec, type ServiceFlagV
 import {startService} from './start.ts'
 
 function oclifFlag(spec: ServiceFlagSpec): Interfaces.Flag<any> {
-  if (spec.kind === 'boolean') return Flags.boolean({description: spec.description})
-  if (spec.kind === 'integer') return Flags.integer({description: spec.description, default: spec.default as number})
-  return Flags.string({description: spec.description, default: spec.default as string})
+  const common = {description: spec.description, hidden: spec.hidden}
+  if (spec.kind === 'boolean') return Flags.boolean(common)
+  if (spec.kind === 'integer') return Flags.integer({...common, default: spec.default as number})
+  return Flags.string({...common, default: spec.default as string})
 }
 
 /**
@@ -19,7 +20,7 @@ export default class Service extends NexusCommand {
   static override summary = 'Run the wandb-core compatible service the wandb Python SDK talks to.'
   static override description = `Listens on a unix socket (or 127.0.0.1 with --listen-on-localhost), writes the port file the SDK polls, and serves the SDK's length-prefixed protobuf protocol: one stream pipeline per run (handler, transaction log, sender).
 
-Normally started by the SDK itself; see \`nexus service install\`.`
+Normally started by the SDK itself; see \`nexus service install\`. Launched that way, nexus shares one service per node among the user's processes: the launched process stays a small stand-in and the user's node service (started detached when none runs) serves its runs. NEXUS_SHARED_SERVICE=0 keeps every service private.`
   static override examples = [
     '<%= config.bin %> service --port-filename /tmp/port.txt --pid $$',
     '<%= config.bin %> service --detached --idle-timeout 10m --port-filename /tmp/port.txt',

@@ -11,6 +11,8 @@ export interface ServiceFlagSpec {
   kind: 'string' | 'integer' | 'boolean'
   description: string
   default?: string | number
+  /** Left out of --help (internal). */
+  hidden?: boolean
 }
 
 /** The flags the wandb SDK passes when it launches `<site-packages>/wandb/bin/wandb-core`. */
@@ -24,6 +26,7 @@ export const SERVICE_FLAGS = {
   detached: {kind: 'boolean', description: 'ignore the parent process; shut down after --idle-timeout without clients'},
   'idle-timeout': {kind: 'string', description: 'detached only: idle time before shutdown (Go duration, 0 = never)', default: '10m'},
   'os-pid-shutdown': {kind: 'boolean', description: 'Linux: ask the kernel to kill the service when --pid dies'},
+  'shared-node': {kind: 'string', description: 'internal: run as the shared node service of this key (a stand-in starts it)', default: '', hidden: true},
 } as const satisfies Record<string, ServiceFlagSpec>
 
 export type ServiceFlagName = keyof typeof SERVICE_FLAGS

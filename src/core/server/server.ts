@@ -21,6 +21,11 @@ export interface ServiceServerOptions {
   portFilename: string
   /** The launching process (--pid); 0 = none. */
   parentPid: number
+  /**
+   * Whether the launching process is still there (default: it is still our parent). A shared node
+   * service's sessions are not children of their SDK process, so they check the pid instead.
+   */
+  parentAlive?: () => boolean
   detached: boolean
   /** Detached only: shut down after this long without connections; 0 = never. */
   idleTimeoutMs: number
@@ -98,7 +103,7 @@ export class ServiceServer {
     o.logger.info('server: listening', {...server.#listeners.addresses, port_file: o.portFilename})
     if (o.parentPid !== 0 && !o.detached) {
       server.#watchdog = setInterval(() => {
-        if (process.ppid !== o.parentPid) server.parentGone()
+        if (!server.#parentAlive()) server.parentGone()
       }, WATCHDOG_PERIOD_MS)
     }
     server.#armIdleTimer()
@@ -159,9 +164,13 @@ export class ServiceServer {
     return this.#o.shutdownGraceMs ?? 5000
   }
 
+  #parentAlive(): boolean {
+    return this.#o.parentAlive ? this.#o.parentAlive() : process.ppid === this.#o.parentPid
+  }
+
   #clientAlive(): boolean {
     const {parentPid, detached} = this.#o
-    if (parentPid !== 0 && !detached && process.ppid !== parentPid) return false
+    if (parentPid !== 0 && !detached && !this.#parentAlive()) return false
     return this.#connections.size > 0
   }
 

@@ -43,6 +43,8 @@ export interface ServiceOptions {
   sync: (logger: Logger, deps: StreamDeps) => SyncSessions
   /** The system monitor factory (sysinfo). */
   monitor?: StreamDeps['monitor']
+  /** Why this service is private rather than the shared node service's session (logged). */
+  notShared?: string
 }
 
 /**
@@ -61,6 +63,7 @@ export async function runService(o: ServiceOptions): Promise<number> {
     'port-filename': o.portFilename, pid: o.pid, detached: o.detached, 'idle-timeout': o.idleTimeoutMs,
     'log-level': o.logLevel, version: `${WANDB_PROTOCOL_VERSION}+nexus.${NEXUS_VERSION}`,
   })
+  if (o.notShared) logger.info('main: not sharing the node service', {reason: o.notShared})
   const deps: StreamDeps = {logger, coreLogPath, logLevel: o.logLevel, print: o.print, monitor: o.monitor}
   const server = await ServiceServer.start({
     portFilename: o.portFilename,
@@ -87,7 +90,8 @@ export async function runService(o: ServiceOptions): Promise<number> {
   return code
 }
 
-function openCoreLog(level: number): {logger: Logger; path: string | undefined; close: () => void} {
+/** The core-debug log of this process (a logger to nowhere when it cannot be opened). */
+export function openCoreLog(level: number): {logger: Logger; path: string | undefined; close: () => void} {
   try {
     const dir = coreLogDir()
     mkdirSync(dir, {recursive: true})

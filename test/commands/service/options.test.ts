@@ -12,7 +12,7 @@ describe('parseServiceArgv', () => {
     const flags = parseServiceArgv(['--port-filename', '/tmp/p.txt', '--pid', '4242', '--log-level', '-4', '--no-observability', '--os-pid-shutdown'])
     expect(flags).toEqual({
       'port-filename': '/tmp/p.txt', pid: 4242, 'log-level': -4, 'no-observability': true, 'enable-dcgm-profiling': false,
-      'listen-on-localhost': false, detached: false, 'idle-timeout': '10m', 'os-pid-shutdown': true,
+      'listen-on-localhost': false, detached: false, 'idle-timeout': '10m', 'os-pid-shutdown': true, 'shared-node': '',
     })
   })
 

@@ -1,0 +1,69 @@
+import type {Logger} from '../observability/index.ts'
+import {openCoreLog, shutdownGraceMs} from '../service/run-service.ts'
+import {createStream, type StreamDeps} from '../stream/index.ts'
+import type {ApiSessions, SyncSessions} from '../server/index.ts'
+import {NodeService, NodeTakenError} from './node-service.ts'
+import {buildIdentity} from './node-key.ts'
+import {sharedNodeDir} from './node-dir.ts'
+
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+/** Default idle time of the node service without sessions (seconds); NEXUS_SHARED_IDLE overrides. */
+export const DEFAULT_SHARED_IDLE_S = 120
+
+export interface NodeRunOptions {
+  key: string
+  logLevel: number
+  api: (logger: Logger) => ApiSessions
+  sync: (logger: Logger, deps: StreamDeps) => SyncSessions
+  monitor?: StreamDeps['monitor']
+}
+
+/** NEXUS_SHARED_IDLE: seconds the node service waits without sessions before it exits. */
+export function sharedIdleMs(env: Readonly<Record<string, string | undefined>>, logger: Logger): number {
+  const text = env.NEXUS_SHARED_IDLE
+  if (text === undefined || text === '') return DEFAULT_SHARED_IDLE_S * 1000
+  const seconds = Number(text)
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    logger.warn('node: NEXUS_SHARED_IDLE is not a number of seconds ≥ 0; using the default', {value: text, default_s: DEFAULT_SHARED_IDLE_S})
+    return DEFAULT_SHARED_IDLE_S * 1000
+  }
+  return seconds * 1000
+}
+
+/**
+ * The node service process (`service --shared-node KEY`, started detached by a stand-in): serves
+ * sessions until idle or a signal, and returns the exit code. An exception escaping one run's
+ * code is logged and the process goes on, so one run cannot take the other runs down.
+ */
+export async function runNodeService(o: NodeRunOptions): Promise<number> {
+  const {logger, path: coreLogPath, close} = openCoreLog(o.logLevel)
+  const contain = (what: string) => (err: unknown) => logger.captureError(`node: ${what} (contained; the other runs go on)`, err)
+  process.on('uncaughtException', contain('uncaught exception'))
+  process.on('unhandledRejection', contain('unhandled rejection'))
+  let node: NodeService
+  try {
+    node = await NodeService.start({
+      dir: sharedNodeDir(),
+      key: o.key,
+      build: buildIdentity(),
+      logger,
+      idleMs: sharedIdleMs(process.env, logger),
+      shutdownGraceMs: shutdownGraceMs(process.env, logger),
+      engines: (sessionLogger, print) => {
+        const deps: StreamDeps = {logger: sessionLogger, coreLogPath, logLevel: o.logLevel, print, monitor: o.monitor}
+        return {createStream: (settings, id) => createStream(settings, id, deps), api: o.api(sessionLogger), sync: o.sync(sessionLogger, deps)}
+      },
+    })
+  } catch (err) {
+    if (err instanceof NodeTakenError) logger.info('node: another node service has this key; exiting')
+    else logger.captureError('node: cannot start', err)
+    close()
+    return err instanceof NodeTakenError ? 0 : 1
+  }
+  const onSignal = (signal: NodeJS.Signals) => node.onSignal(signal)
+  for (const s of STOP_SIGNALS) process.on(s, onSignal)
+  const code = await node.exitCode
+  logger.info('node: exiting', {code})
+  close()
+  return code
+}

@@ -1,0 +1,124 @@
+import type {Socket} from 'node:net'
+import type {Logger} from '../observability/index.ts'
+import {ServiceServer, type ApiSessions, type StreamFactory, type SyncSessions} from '../server/index.ts'
+import {pidAlive} from './pid-alive.ts'
+import {ControlChannel, type NodeMessage, type StandInMessage} from './control.ts'
+
+/** What a session needs from the node to serve runs; `print` reaches the stand-in's stdout. */
+export interface SessionEngines {
+  createStream: StreamFactory
+  api: ApiSessions
+  sync: SyncSessions
+}
+
+export interface SessionDeps {
+  id: number
+  logger: Logger
+  /** The node's build and key; a stand-in of another build is refused. */
+  build: string
+  key: string
+  shutdownGraceMs: number
+  engines: (logger: Logger, print: (line: string) => void) => SessionEngines
+}
+
+/**
+ * One stand-in's share of the node service: what a private service would have been for that SDK
+ * process. It has its own listener (own 0700 socket directory), connections, runs and lifetime
+ * rules (ServiceServer): teardown finishes its runs and ends it with 0; a signal the stand-in
+ * forwards, or the SDK process's death, finishes its runs with what was received, as a private
+ * service does. The stand-in exits with the session's code. When the stand-in itself vanishes,
+ * the session goes on and watches the SDK process's pid instead, so its runs lose nothing.
+ */
+export class Session {
+  readonly id: number
+  /** Resolves when the session has ended (the stand-in was told its exit code). */
+  readonly ended: Promise<number>
+  #deps: SessionDeps
+  #channel: ControlChannel<StandInMessage, NodeMessage>
+  #server: ServiceServer | undefined
+  #opening: Promise<void> | undefined
+  #pendingSignals: StandInMessage[] = []
+  #resolveEnded!: (code: number) => void
+
+  constructor(socket: Socket, deps: SessionDeps) {
+    this.id = deps.id
+    this.#deps = deps
+    this.ended = new Promise((r) => (this.#resolveEnded = r))
+    this.#channel = ControlChannel.overSocket(socket, (m) => this.#onMessage(m), (err) => deps.logger.captureError('session: bad control message', err))
+    void this.#channel.closed.then(() => {
+      if (!this.#opening) this.#resolveEnded(-1)
+      else deps.logger.info('session: the stand-in is gone; its runs go on until their SDK process ends')
+    })
+  }
+
+  /** The session's server, once open (tests). */
+  get server(): ServiceServer | undefined {
+    return this.#server
+  }
+
+  /** A signal to the node service: handled by this session as by a private service. */
+  onSignal(signal: NodeJS.Signals): void {
+    this.#server?.onSignal(signal)
+  }
+
+  #onMessage(m: StandInMessage): void {
+    if (m.op === 'open') {
+      if (this.#opening) return
+      this.#opening = this.#open(m)
+      return
+    }
+    if (!this.#server) {
+      this.#pendingSignals.push(m)
+      return
+    }
+    this.#apply(m)
+  }
+
+  #apply(m: StandInMessage): void {
+    if (m.op === 'signal') this.#server?.onSignal(m.signal)
+    else if (m.op === 'parent-gone') this.#server?.parentGone()
+  }
+
+  async #open(m: Extract<StandInMessage, {op: 'open'}>): Promise<void> {
+    const {logger: nodeLogger, build, key, shutdownGraceMs} = this.#deps
+    if (m.build !== build || m.key !== key) {
+      nodeLogger.warn('session: refused a stand-in of another build or key', {session: this.id})
+      this.#refuse('the node service is another build of nexus')
+      return
+    }
+    const logger = nodeLogger.with({session: this.id, sdk_pid: m.parentPid})
+    const print = (line: string) => this.#channel.send({op: 'print', line})
+    try {
+      const engines = this.#deps.engines(logger, print)
+      this.#server = await ServiceServer.start({
+        portFilename: m.portFilename,
+        parentPid: m.parentPid,
+        parentAlive: () => pidAlive(m.parentPid),
+        detached: false,
+        idleTimeoutMs: 0,
+        listenOnLocalhost: m.listenOnLocalhost,
+        logger,
+        ...engines,
+        shutdownGraceMs,
+      })
+    } catch (err) {
+      logger.captureError('session: cannot open', err)
+      this.#refuse(`the node service cannot open a session: ${(err as Error).message}`)
+      return
+    }
+    logger.info('session: opened', {...this.#server.addresses})
+    this.#channel.send({op: 'opened', session: this.id, pid: process.pid})
+    for (const pending of this.#pendingSignals.splice(0)) this.#apply(pending)
+    const code = await this.#server.exitCode
+    logger.info('session: ended', {code})
+    this.#channel.send({op: 'exit', code})
+    this.#channel.close()
+    this.#resolveEnded(code)
+  }
+
+  #refuse(reason: string): void {
+    this.#channel.send({op: 'refused', reason})
+    this.#channel.close()
+    this.#resolveEnded(-1)
+  }
+}
