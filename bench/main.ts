@@ -1,5 +1,6 @@
 /**
- * Nexus vs Go wandb-core, side by side: `bun run bench [--quick] [--only NAME[,NAME]] [-n N] [--list]`.
+ * Nexus vs Go wandb-core, side by side: `bun run bench [--quick] [--private] [--only NAME[,NAME]] [-n N] [--list]`.
+ * nexus shares one node service among a job's processes (its default); --private turns that off.
  *
  * Every workload runs against a fresh local backend (test/backend) with both services in the same
  * invocation, alternating which goes first, N repetitions each (default 5; --quick: 2 and small
@@ -16,32 +17,35 @@ import {requirePython} from '../test/helpers/python.ts'
 import {artifactsBig, artifactsMany} from './lib/artifact-workloads.ts'
 import {BenchContext, ok} from './lib/context.ts'
 import {CORES, type Core} from './lib/cores.ts'
-import {emptyRun, longRun, systemMonitor, v1Scalars, v1Tables} from './lib/sdk-workloads.ts'
+import {emptyRun, longRun, systemMonitor, v1ScalarsProcs, v1Tables} from './lib/sdk-workloads.ts'
 import {serviceStart} from './lib/service-start.ts'
 import {fmt, summarize, table} from './lib/stats.ts'
 import {syncBig, syncMany} from './lib/sync-workloads.ts'
 import type {Workload} from './lib/workload.ts'
 
 const WORKLOADS: Workload[] = [
-  emptyRun('online'), emptyRun('offline'), v1Scalars, v1Tables, longRun, serviceStart,
+  emptyRun('online'), emptyRun('offline'), v1ScalarsProcs(10), v1ScalarsProcs(50), v1Tables, longRun, serviceStart,
   syncBig, syncMany, artifactsMany, artifactsBig, systemMonitor,
 ]
 
 interface Options {
   quick: boolean
+  /** nexus with NEXUS_SHARED_SERVICE=0: every SDK process gets a private service, as Go does. */
+  private: boolean
   reps: number
   only?: Set<string>
 }
 
 function parseArgs(argv: string[]): Options | 'list' {
-  const o: Options = {quick: false, reps: 0}
+  const o: Options = {quick: false, private: false, reps: 0}
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--quick') o.quick = true
     else if (a === '--list') return 'list'
+    else if (a === '--private') o.private = true
     else if (a === '--only') o.only = new Set([...(o.only ?? []), ...argv[++i].split(',')])
     else if (a === '-n') o.reps = Number(argv[++i])
-    else throw new Error(`unknown argument ${a}; usage: bun run bench [--quick] [--only NAME[,NAME]] [-n N] [--list]`)
+    else throw new Error(`unknown argument ${a}; usage: bun run bench [--quick] [--private] [--only NAME[,NAME]] [-n N] [--list]`)
   }
   if (!o.reps) o.reps = o.quick ? 2 : 5
   if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error('-n wants a positive integer')
@@ -123,7 +127,7 @@ async function main() {
   const host = await machine()
   console.log(`machine: ${host.cpuModel}, ${host.cores} cores, ${host.memGiB} GiB, ${host.os}; bun ${host.bun}, wandb ${host.wandb}, ${host.nexus} (${host.commit})`)
   const backend = await startBackend({quiet: true})
-  const ctx = new BenchContext(backend, opts.quick)
+  const ctx = new BenchContext(backend, opts.quick, opts.private)
   const results: Result[] = []
   try {
     // One untimed run per core first, so neither side pays for a cold page cache.
@@ -141,8 +145,8 @@ async function main() {
   console.log(`\nnexus vs Go wandb-core — ${new Date().toISOString().slice(0, 10)}, ${host.cpuModel} (${host.cores} cores)\n\n${report}`)
   const dir = join(import.meta.dir, 'results')
   mkdirSync(dir, {recursive: true})
-  const file = join(dir, `${new Date().toISOString().slice(0, 10)}${opts.quick ? '-quick' : ''}${opts.only ? '-partial' : ''}.json`)
-  writeFileSync(file, JSON.stringify({date: new Date().toISOString(), quick: opts.quick, reps: opts.reps, machine: host, results}, null, 2) + '\n')
+  const file = join(dir, `${new Date().toISOString().slice(0, 10)}${opts.quick ? '-quick' : ''}${opts.private ? '-private' : ''}${opts.only ? '-partial' : ''}.json`)
+  writeFileSync(file, JSON.stringify({date: new Date().toISOString(), quick: opts.quick, private: opts.private, reps: opts.reps, machine: host, results}, null, 2) + '\n')
   console.log(`\nwrote ${file}`)
   return results.some((r) => r.status === 'failed') ? 1 : 0
 }

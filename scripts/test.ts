@@ -26,7 +26,8 @@ const proc = Bun.spawn([process.execPath, ...args], {
   cwd: root,
   stdout: 'pipe',
   stderr: 'pipe',
-  env: {...process.env, FORCE_COLOR: '0'},
+  // Node services that the SDK tests start idle out quickly instead of lingering through the suite.
+  env: {NEXUS_SHARED_IDLE: '5', ...process.env, FORCE_COLOR: '0'},
 })
 
 let tail = ''

@@ -5,6 +5,7 @@ import type {Backend} from '../../test/backend/index.ts'
 import {isolatedEnv} from '../../test/e2e/harness.ts'
 import {requirePython} from '../../test/helpers/python.ts'
 import {type Core, CoreOverlays, readUsage, type ServiceUsage} from './cores.ts'
+import {collectNodes, freshRuntimeDir} from './shared-node.ts'
 
 export interface Ran {
   code: number
@@ -20,7 +21,7 @@ export class BenchContext {
   readonly scratch = mkdtempSync(join(this.overlays.root, 'scratch-'))
   private seq = 0
 
-  constructor(readonly backend: Backend, readonly quick: boolean) {}
+  constructor(readonly backend: Backend, readonly quick: boolean, readonly privateServices = false) {}
 
   /** A fresh directory for one run (under the bench's temp root, removed at the end). */
   freshDir(label: string): string {
@@ -37,12 +38,24 @@ export class BenchContext {
     return {...baseEnv(), ...isolatedEnv(dir, this.backend)}
   }
 
-  /** Runs a bench/workloads/*.py script with `core`; `usage` collects the service's resource use. */
-  async python(core: Core, script: string, o: {dir: string; env?: Record<string, string>; usage?: boolean; timeoutS?: number}) {
-    const usageFile = join(o.dir, 'service-usage.jsonl')
-    const env = this.sdkEnv(core, o.dir, {...o.env, ...(o.usage ? {NEXUS_BENCH_USAGE: usageFile} : {})})
+  /**
+   * Runs a bench/workloads/*.py script with `core`; `usage` collects the service's resource use:
+   * every process the SDK launched (GNU time) and, for nexus, the node service they shared. With
+   * `runtimeDir` the caller owns the node (several processes of one measurement share it) and
+   * collects it with collectNodes(); without, each call gets and stops a node of its own.
+   */
+  async python(core: Core, script: string, o: {dir: string; env?: Record<string, string>; usage?: boolean; timeoutS?: number; runtimeDir?: string; usageFile?: string}) {
+    const usageFile = o.usageFile ?? join(o.dir, 'service-usage.jsonl')
+    const runtime = o.runtimeDir ?? freshRuntimeDir(this.scratch)
+    const env = this.sdkEnv(core, o.dir, {XDG_RUNTIME_DIR: runtime, ...this.sharing(core), ...o.env, ...(o.usage ? {NEXUS_BENCH_USAGE: usageFile} : {})})
     const ran = await timed([requirePython(), join(import.meta.dir, '..', 'workloads', script)], env, o.dir, o.timeoutS)
-    return {...ran, usage: o.usage ? readUsage(usageFile) : ([] as ServiceUsage[])}
+    const nodes = o.runtimeDir ? [] : await collectNodes(runtime)
+    return {...ran, usage: o.usage ? [...readUsage(usageFile), ...nodes] : ([] as ServiceUsage[])}
+  }
+
+  /** NEXUS_SHARED_SERVICE=0 for nexus in `--private` runs. */
+  sharing(core: Core): Record<string, string> {
+    return core === 'nexus' && this.privateServices ? {NEXUS_SHARED_SERVICE: '0'} : {}
   }
 
   /** Runs any command, timing it as a whole process. */

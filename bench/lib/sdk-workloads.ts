@@ -6,6 +6,9 @@
 import {BenchFailure, type BenchContext, lastJson, ok} from './context.ts'
 import type {Core} from './cores.ts'
 import type {Workload} from './workload.ts'
+import {join} from 'node:path'
+import {readUsage} from './cores.ts'
+import {collectNodes, freshRuntimeDir} from './shared-node.ts'
 
 const runId = (tag: string, core: Core, rep: number, i = 0) => `${tag}${core}${rep}x${i}`.toLowerCase().replace(/[^a-z0-9]/g, '')
 
@@ -35,24 +38,40 @@ export const emptyRun = (mode: 'online' | 'offline'): Workload => ({
   },
 })
 
-export const v1Scalars: Workload = {
-  name: 'v1-scalars',
-  describe: (q) => `${q ? 3 : 10} processes in parallel, each 1 run × ${q ? 20 : 100} log() of 100 floats`,
-  metrics: [{key: 'wall_s', label: 'all processes', unit: 's'}],
+/**
+ * W&B's v1-scalars with many processes of one job (same HOME, WANDB_DIR and cwd; only the run id
+ * differs): wall time of all, and the sums over every service process of CPU seconds and peak RSS
+ * (Go: one wandb-core per process; nexus: the stand-ins plus the node service they share).
+ */
+export const v1ScalarsProcs = (procs: number): Workload => ({
+  name: `v1-scalars-${procs}p`,
+  describe: (q) => `${q ? Math.min(procs, 3) : procs} processes of one job in parallel, each 1 run × ${q ? 20 : 100} log() of 100 floats; summed service CPU and peak RSS`,
+  metrics: [
+    {key: 'wall_s', label: 'all processes', unit: 's'},
+    {key: 'cpu_s', label: 'service CPU, summed', unit: 's'},
+    {key: 'rss_mib', label: 'service peak RSS, summed', unit: 'MiB'},
+    {key: 'services', label: 'service processes', unit: ''},
+  ],
   async measure(ctx, core, rep) {
-    const procs = ctx.quick ? 3 : 10
+    const n = ctx.quick ? Math.min(procs, 3) : procs
     const steps = ctx.quick ? 20 : 100
-    const dirs = Array.from({length: procs}, () => ctx.freshDir('scalars'))
-    const ids = dirs.map((_, i) => runId('scal', core, rep, i))
+    const dir = ctx.freshDir('scalars')
+    const runtimeDir = freshRuntimeDir(ctx.scratch)
+    const usageFile = join(dir, 'service-usage.jsonl')
+    const ids = Array.from({length: n}, (_, i) => runId(`scal${procs}p`, core, rep, i))
     const t0 = performance.now()
-    const all = await Promise.all(dirs.map((dir, i) => ctx.python(core, 'scalars.py', {dir, env: {WANDB_RUN_ID: ids[i], BENCH_STEPS: String(steps), BENCH_METRICS: '100'}})))
+    const all = await Promise.all(ids.map((id) => ctx.python(core, 'scalars.py', {dir, runtimeDir, usage: true, usageFile, env: {WANDB_RUN_ID: id, BENCH_STEPS: String(steps), BENCH_METRICS: '100'}})))
     const wall = (performance.now() - t0) / 1000
     all.forEach((r) => ok(r, 'scalars.py'))
     await expectRuns(ctx, ids, steps)
-    dirs.forEach((d) => ctx.removeDir(d))
-    return {wall_s: wall}
+    const usage = [...readUsage(usageFile), ...(await collectNodes(runtimeDir))]
+    if (usage.length < n) throw new BenchFailure(`usage of ${usage.length} service processes recorded, expected at least ${n}`)
+    ctx.removeDir(dir)
+    return {wall_s: wall, cpu_s: sum(usage.map((u) => u.cpuS)), rss_mib: sum(usage.map((u) => u.maxRssMiB)), services: usage.length}
   },
-}
+})
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
 
 export const v1Tables: Workload = {
   name: 'v1-tables',

@@ -9,6 +9,7 @@ import {join} from 'node:path'
 import type {Backend} from '../backend/index.ts'
 import {isolatedEnv, nexusOverlay, SCENARIOS_DIR, type CoreKind} from '../e2e/harness.ts'
 import {requirePython} from '../helpers/python.ts'
+import {nodePids} from '../helpers/shared-node.ts'
 import {Record as WandbRecord} from '../../src/core/proto.ts'
 import {TransactionLogReader} from '../../src/core/txlog/index.ts'
 
@@ -17,8 +18,12 @@ export interface LoggingJob {
   dir: string
   /** The Python script's pid (leader of its own process group). */
   pid: number
-  /** The service the SDK started (a child of the script). */
+  /** The service the SDK started (a child of the script): with sharing, the stand-in. */
   servicePid: number
+  /** The node service serving this job (sharing on), else undefined. */
+  nodePid: number | undefined
+  /** The job's XDG_RUNTIME_DIR (its own unless `env` names one), where its node service listens. */
+  runtime: string
   exited: Promise<number>
   /** The script's exit code once it has exited, null before. */
   readonly exitCode: number | null
@@ -27,12 +32,15 @@ export interface LoggingJob {
 }
 
 /** Starts the job and resolves once it printed `step N` (N a multiple of 100). */
-export async function startLoggingJob(core: Exclude<CoreKind, 'nexus-attached'>, o: {backend?: Backend; runId: string; untilStep: number; env?: Record<string, string>}): Promise<LoggingJob> {
-  const dir = mkdtempSync(join(tmpdir(), `reliability-${core}-`))
+export async function startLoggingJob(core: Exclude<CoreKind, 'nexus-attached'>, o: {backend?: Backend; runId: string; untilStep: number; env?: Record<string, string>; dir?: string; overlay?: string}): Promise<LoggingJob> {
+  // Jobs given the same dir share HOME, WANDB_DIR and cwd, as the processes of one batch job do.
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), `reliability-${core}-`))
+  const runtime = o.env?.XDG_RUNTIME_DIR ?? mkdtempSync(join(tmpdir(), 'reliability-rt-'))
   const env: Record<string, string> = {
     ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith('WANDB_') && k !== 'PYTHONPATH')) as Record<string, string>,
     ...isolatedEnv(dir, o.backend),
-    PYTHONPATH: core === 'nexus' ? `${nexusOverlay()}:${SCENARIOS_DIR}` : SCENARIOS_DIR,
+    XDG_RUNTIME_DIR: runtime,
+    PYTHONPATH: core === 'nexus' ? `${o.overlay ?? nexusOverlay()}:${SCENARIOS_DIR}` : SCENARIOS_DIR,
     E2E_RUN_ID: o.runId,
     E2E_SECONDS: '30',
     ...o.env,
@@ -52,7 +60,8 @@ export async function startLoggingJob(core: Exclude<CoreKind, 'nexus-attached'>,
   })()
   const children = Bun.spawnSync(['pgrep', '-P', String(proc.pid)]).stdout.toString().trim().split('\n').filter(Boolean).map(Number)
   if (children.length !== 1) throw new Error(`expected one service process under the script, found ${children.length}`)
-  return {dir, pid: proc.pid, servicePid: children[0], exited: proc.exited, get exitCode() {
+  const [nodePid] = nodePids(runtime)
+  return {dir, runtime, nodePid, pid: proc.pid, servicePid: children[0], exited: proc.exited, get exitCode() {
     return proc.exitCode
   }, kill: () => proc.kill('SIGKILL')}
 }
@@ -70,9 +79,9 @@ export async function waitGone(pid: number): Promise<void> {
 }
 
 /** The job's run directory and its .wandb file. */
-export function runFiles(dir: string): {runDir: string; wandbFile: string} {
+export function runFiles(dir: string, runId?: string): {runDir: string; wandbFile: string} {
   const w = join(dir, 'wandb')
-  const runDir = join(w, readdirSync(w).find((d) => /^(offline-)?run-/.test(d))!)
+  const runDir = join(w, readdirSync(w).find((d) => /^(offline-)?run-/.test(d) && (runId === undefined || d.endsWith(`-${runId}`)))!)
   return {runDir, wandbFile: join(runDir, readdirSync(runDir).find((f) => f.endsWith('.wandb'))!)}
 }
 

@@ -58,14 +58,17 @@ describe('preemption', () => {
     expect(kept.nexus).toBeGreaterThanOrEqual(kept.go)
   })
 
-  test('SIGKILL of the service: nexus keeps ≥ Go on disk, and `nexus sync` of the run dir delivers all of it', async () => {
+  test('SIGKILL of the service (nexus: the stand-in and the node service): nexus keeps ≥ Go on disk, and `nexus sync` of the run dir delivers all of it', async () => {
     const kept: Record<string, number> = {}
     for (const core of ['go', 'nexus'] as const) {
       await using backend = await startBackend({quiet: true})
       const job = await startLoggingJob(core, {backend, runId: `kill${core}`, untilStep: UNTIL_STEP})
+      if (core === 'nexus') expect(job.nodePid).toBeDefined()
+      if (job.nodePid) process.kill(job.nodePid, 'SIGKILL')
       process.kill(job.servicePid, 'SIGKILL')
       process.kill(job.pid, 'SIGKILL')
       await job.exited
+      if (job.nodePid) await waitGone(job.nodePid)
       const {runDir, wandbFile} = runFiles(job.dir)
       kept[core] = logContents(wandbFile).history
       if (core === 'nexus') {

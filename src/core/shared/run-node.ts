@@ -2,6 +2,7 @@ import type {Logger} from '../observability/index.ts'
 import {openCoreLog, shutdownGraceMs} from '../service/run-service.ts'
 import {createStream, type StreamDeps} from '../stream/index.ts'
 import type {ApiSessions, SyncSessions} from '../server/index.ts'
+import {NEXUS_VERSION, WANDB_PROTOCOL_VERSION} from '../version.ts'
 import {NodeService, NodeTakenError} from './node-service.ts'
 import {buildIdentity} from './node-key.ts'
 import {sharedNodeDir} from './node-dir.ts'
@@ -37,6 +38,7 @@ export function sharedIdleMs(env: Readonly<Record<string, string | undefined>>, 
  */
 export async function runNodeService(o: NodeRunOptions): Promise<number> {
   const {logger, path: coreLogPath, close} = openCoreLog(o.logLevel)
+  logger.info('main: starting server', {shared_node: o.key, pid: process.pid, 'log-level': o.logLevel, version: `${WANDB_PROTOCOL_VERSION}+nexus.${NEXUS_VERSION}`})
   const contain = (what: string) => (err: unknown) => logger.captureError(`node: ${what} (contained; the other runs go on)`, err)
   process.on('uncaughtException', contain('uncaught exception'))
   process.on('unhandledRejection', contain('unhandled rejection'))

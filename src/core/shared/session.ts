@@ -38,6 +38,7 @@ export class Session {
   #server: ServiceServer | undefined
   #opening: Promise<void> | undefined
   #pendingSignals: StandInMessage[] = []
+  #ended = false
   #resolveEnded!: (code: number) => void
 
   constructor(socket: Socket, deps: SessionDeps) {
@@ -47,7 +48,7 @@ export class Session {
     this.#channel = ControlChannel.overSocket(socket, (m) => this.#onMessage(m), (err) => deps.logger.captureError('session: bad control message', err))
     void this.#channel.closed.then(() => {
       if (!this.#opening) this.#resolveEnded(-1)
-      else deps.logger.info('session: the stand-in is gone; its runs go on until their SDK process ends')
+      else if (!this.#ended) deps.logger.info('session: the stand-in is gone; its runs go on until their SDK process ends', {session: this.id})
     })
   }
 
@@ -111,6 +112,7 @@ export class Session {
     for (const pending of this.#pendingSignals.splice(0)) this.#apply(pending)
     const code = await this.#server.exitCode
     logger.info('session: ended', {code})
+    this.#ended = true
     this.#channel.send({op: 'exit', code})
     this.#channel.close()
     this.#resolveEnded(code)

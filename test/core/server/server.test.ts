@@ -9,49 +9,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {nullLogger} from '../../../src/core/observability/index.ts'
 import {Record, ServerRequest, ServerResponse, Settings} from '../../../src/core/proto.ts'
-import {
-  encodeFrame, FrameDecoder, resultResponse, ServiceServer, type ApiSessions, type Responder, type RunStream, type SyncSessions,
-} from '../../../src/core/server/index.ts'
-
-class FakeStream implements RunStream {
-  readonly records: Record[] = []
-  closed = false
-  finishedWith: number | undefined
-  constructor(readonly id: string, readonly settings: Settings) {}
-  async handle(record: Record, responder?: Responder) {
-    this.records.push(record)
-    if (record.record_type.oneofKind === 'request' && record.record_type.request.request_type.oneofKind === 'keepalive') {
-      // never answered: lets tests observe cancellation
-      return
-    }
-    responder?.respond(resultResponse())
-  }
-  async close() {
-    this.closed = true
-  }
-  async finishAndClose(code: number) {
-    this.finishedWith = code
-    // a run whose uploads never end (an unreachable server) never finishes
-    if (this.id.startsWith('hang')) await new Promise(() => {})
-    this.closed = true
-  }
-  flushes = 0
-  flushLog() {
-    this.flushes++
-  }
-}
-
-const unsupportedApi: ApiSessions = {
-  init: () => ({api_id: 'api-1', error_message: ''}),
-  handle: async () => ({response: {oneofKind: 'api_error_response', api_error_response: {message: 'no', http_status: 0}}}),
-  cleanup: () => {},
-  authenticate: async () => ({default_entity: 'e', error_status: '', _info: undefined}),
-}
-const noSync: SyncSessions = {
-  init: () => ({id: 'sync-0'}),
-  sync: async () => ({messages: []}),
-  status: () => ({stats: [], new_messages: []}),
-}
+import {encodeFrame, FrameDecoder, ServiceServer} from '../../../src/core/server/index.ts'
+import {FakeStream, init, noSync, record, sdkClient, unsupportedApi} from '../../helpers/fake-service.ts'
 
 let dir: string
 let server: ServiceServer
@@ -80,38 +39,7 @@ afterEach(async () => {
 })
 
 /** A client speaking the framed protocol. */
-async function connect(path?: string) {
-  const sock = createConnection(path ?? server.addresses.unixPath!)
-  sockets.push(sock)
-  await new Promise((r) => sock.once('connect', r))
-  const decoder = new FrameDecoder()
-  const inbox: ServerResponse[] = []
-  let wake: (() => void) | undefined
-  sock.on('data', (c: Buffer) => {
-    for (const f of decoder.push(c)) inbox.push(ServerResponse.fromBinary(f))
-    wake?.()
-  })
-  const closed = new Promise<void>((r) => sock.once('close', () => r()))
-  return {
-    send: (req: Partial<ServerRequest>) => sock.write(encodeFrame(ServerRequest.toBinary(ServerRequest.create(req)))),
-    raw: (bytes: Uint8Array) => sock.write(bytes),
-    async next(): Promise<ServerResponse> {
-      while (inbox.length === 0) await new Promise<void>((r) => (wake = r))
-      return inbox.shift()!
-    },
-    inbox,
-    closed,
-  }
-}
-
-const init = (id: string, requestId: string): Partial<ServerRequest> => ({
-  request_id: requestId,
-  server_request_type: {oneofKind: 'inform_init', inform_init: {settings: Settings.create({run_id: {value: id}}), _info: {stream_id: id, _tracelog_id: ''}}},
-})
-const record = (id: string, requestId: string, rec: Partial<Record>): Partial<ServerRequest> => ({
-  request_id: requestId,
-  server_request_type: {oneofKind: 'record_publish', record_publish: Record.create({...rec, _info: {stream_id: id, _tracelog_id: ''}})},
-})
+const connect = (path?: string) => sdkClient(path ?? server.addresses.unixPath!, sockets)
 
 describe('service server', () => {
   test('writes the port file atomically with unix=, sock= and a final EOF without newline', () => {
