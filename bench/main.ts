@@ -145,7 +145,7 @@ async function main() {
   console.log(`\nnexus vs Go wandb-core — ${new Date().toISOString().slice(0, 10)}, ${host.cpuModel} (${host.cores} cores)\n\n${report}`)
   const dir = join(import.meta.dir, 'results')
   mkdirSync(dir, {recursive: true})
-  const file = join(dir, `${new Date().toISOString().slice(0, 10)}${opts.quick ? '-quick' : ''}${opts.private ? '-private' : ''}${opts.only ? '-partial' : ''}.json`)
+  const file = join(dir, `${new Date().toISOString().slice(0, 10)}${opts.quick ? '-quick' : ''}${opts.private ? '-private' : ''}${opts.only ? `-partial-${[...opts.only].join('+')}` : ''}.json`)
   writeFileSync(file, JSON.stringify({date: new Date().toISOString(), quick: opts.quick, private: opts.private, reps: opts.reps, machine: host, results}, null, 2) + '\n')
   console.log(`\nwrote ${file}`)
   return results.some((r) => r.status === 'failed') ? 1 : 0

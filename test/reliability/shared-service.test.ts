@@ -5,7 +5,7 @@
  * of its own; NEXUS_SHARED_SERVICE=0 keeps every service private.
  */
 import {describe, expect, test} from 'bun:test'
-import {chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync} from 'node:fs'
+import {chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {startBackend, type Backend} from '../backend/index.ts'
@@ -67,18 +67,22 @@ describe('shared node service', () => {
     expect(killed.history).toHaveLength(log.history)
   })
 
-  test('a node directory that group or others may enter is not used: the service is private', async () => {
+  const isRoot = process.getuid?.() === 0
+  test.each([
+    ['group or others may enter', 'has mode 777, not 700', (d: string) => chmodSync(d, 0o777)],
+    ...(isRoot ? [["is another user's", 'belongs to uid 65534', (d: string) => chownSync(d, 65534, 65534)] as const] : []),
+  ])('a node directory that %s is not used: the service is private, and says why', async (_what, reason, spoil) => {
     await using backend = await startBackend({quiet: true})
     const {dir, runtime, env} = jobDirs()
-    mkdirSync(join(runtime, 'nexus'))
-    chmodSync(join(runtime, 'nexus'), 0o777)
+    mkdirSync(join(runtime, 'nexus'), {mode: 0o700})
+    spoil(join(runtime, 'nexus'))
     const job = await startLoggingJob('nexus', {backend, runId: 'opendir', untilStep: 100, env, dir})
     expect(nodePids(runtime)).toEqual([])
     expect(readdirSync(join(runtime, 'nexus'))).toEqual([])
     await expectComplete(backend, job, dir, 'opendir')
     const logs = readdirSync(join(dir, '.cache', 'wandb', 'logs')).map((f) => readFileSync(join(dir, '.cache', 'wandb', 'logs', f), 'utf8')).join('\n')
     expect(logs).toContain('not sharing the node service')
-    expect(logs).toContain('has mode 777, not 700')
+    expect(logs).toContain(reason)
   })
 
   test('NEXUS_SHARED_SERVICE=0: a private service, no node', async () => {
