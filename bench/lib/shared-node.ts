@@ -7,7 +7,6 @@
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {nodePids} from '../../test/helpers/shared-node.ts'
-import {BenchFailure} from './context.ts'
 import type {ServiceUsage} from './cores.ts'
 
 export {nodePids}
@@ -25,7 +24,7 @@ export function procUsage(pid: number): ServiceUsage {
   const hwm = /VmHWM:\s+(\d+) kB/.exec(status)
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  if (!hwm) throw new BenchFailure(`no VmHWM for pid ${pid}`)
+  if (!hwm) throw new Error(`bench: no VmHWM for pid ${pid}`)
   return {maxRssMiB: Number(hwm[1]) / 1024, cpuS: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS}
 }
 

@@ -4,6 +4,7 @@ import {FileLogSink, JsonLogger, type Logger} from '../observability/index.ts'
 import {ServiceServer, type ApiSessions, type SyncSessions} from '../server/index.ts'
 import {createStream, type StreamDeps} from '../stream/index.ts'
 import {NEXUS_VERSION, WANDB_PROTOCOL_VERSION} from '../version.ts'
+import {envSecondsMs} from './env-seconds.ts'
 import {coreLogDir, coreLogName} from './log-paths.ts'
 import {setParentDeathSignal} from './parent-death-signal.ts'
 
@@ -17,14 +18,7 @@ export const DEFAULT_SHUTDOWN_GRACE_S = 5
  * (Slurm sends SIGKILL KillWait = 30 s after SIGTERM). A bad value is logged and the default used.
  */
 export function shutdownGraceMs(env: NodeJS.ProcessEnv, logger: Logger): number {
-  const text = env.NEXUS_SHUTDOWN_GRACE
-  if (text === undefined || text === '') return DEFAULT_SHUTDOWN_GRACE_S * 1000
-  const seconds = Number(text)
-  if (!Number.isFinite(seconds) || seconds < 0) {
-    logger.warn('main: NEXUS_SHUTDOWN_GRACE is not a number of seconds ≥ 0; using the default', {value: text, default_s: DEFAULT_SHUTDOWN_GRACE_S})
-    return DEFAULT_SHUTDOWN_GRACE_S * 1000
-  }
-  return seconds * 1000
+  return envSecondsMs(env, 'NEXUS_SHUTDOWN_GRACE', DEFAULT_SHUTDOWN_GRACE_S, logger)
 }
 
 export interface ServiceOptions {

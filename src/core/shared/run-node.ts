@@ -1,4 +1,5 @@
 import type {Logger} from '../observability/index.ts'
+import {envSecondsMs} from '../service/env-seconds.ts'
 import {openCoreLog, shutdownGraceMs} from '../service/run-service.ts'
 import {createStream, type StreamDeps} from '../stream/index.ts'
 import type {ApiSessions, SyncSessions} from '../server/index.ts'
@@ -21,14 +22,7 @@ export interface NodeRunOptions {
 
 /** NEXUS_SHARED_IDLE: seconds the node service waits without sessions before it exits. */
 export function sharedIdleMs(env: Readonly<Record<string, string | undefined>>, logger: Logger): number {
-  const text = env.NEXUS_SHARED_IDLE
-  if (text === undefined || text === '') return DEFAULT_SHARED_IDLE_S * 1000
-  const seconds = Number(text)
-  if (!Number.isFinite(seconds) || seconds < 0) {
-    logger.warn('node: NEXUS_SHARED_IDLE is not a number of seconds ≥ 0; using the default', {value: text, default_s: DEFAULT_SHARED_IDLE_S})
-    return DEFAULT_SHARED_IDLE_S * 1000
-  }
-  return seconds * 1000
+  return envSecondsMs(env, 'NEXUS_SHARED_IDLE', DEFAULT_SHARED_IDLE_S, logger)
 }
 
 /**
