@@ -38,6 +38,8 @@ export class NodeService {
   #nextSession = 0
   #idleTimer: ReturnType<typeof setTimeout> | undefined
   #signalled = false
+  /** The idle timeout closed the listener; exit when the last session ends. */
+  #closing = false
   #resolveExit!: (code: number) => void
 
   private constructor(o: NodeServiceOptions) {
@@ -78,10 +80,14 @@ export class NodeService {
     if (this.#sessions.size === 0) this.#resolveExit(SIGNAL_EXIT_CODE)
   }
 
-  /** Stops accepting sessions and exits 0 (idle). */
+  /**
+   * Idle: stops accepting sessions and exits 0, once no session is left (a stand-in may have
+   * connected just before the listener closed; its runs are served to the end).
+   */
   #stop(): void {
     this.#stopListening()
-    this.#resolveExit(0)
+    this.#closing = true
+    if (this.#sessions.size === 0) this.#resolveExit(0)
   }
 
   #stopListening(): void {
@@ -103,8 +109,9 @@ export class NodeService {
     this.#sessions.add(session)
     void session.ended.then(() => {
       this.#sessions.delete(session)
-      if (this.#signalled && this.#sessions.size === 0) this.#resolveExit(SIGNAL_EXIT_CODE)
-      this.#armIdle()
+      if (this.#sessions.size === 0 && this.#signalled) this.#resolveExit(SIGNAL_EXIT_CODE)
+      else if (this.#sessions.size === 0 && this.#closing) this.#resolveExit(0)
+      else this.#armIdle()
     })
   }
 
