@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # Create .venv with the real wandb SDK (our differential oracle: it ships the Go wandb-core), plus
 # numpy and pillow, which the SDK needs for media (wandb.Image from arrays, wandb.Histogram).
+# With --test also the test suite's other oracles: sweeps (the search engine of wandb's local
+# sweep controller, for test/core/sweeps/search).
 # Idempotent: does nothing when .venv already holds the pinned versions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WANDB_VERSION="0.31.0"
 NUMPY_VERSION="2.4.6"
 PILLOW_VERSION="13.0.0"
+SWEEPS_VERSION="0.2.0"
 PY="${PYTHON:-python3}"
-if [ -x .venv/bin/python ] && .venv/bin/python -c "import wandb, numpy, PIL, sys; sys.exit(0 if (wandb.__version__, numpy.__version__, PIL.__version__) == ('$WANDB_VERSION', '$NUMPY_VERSION', '$PILLOW_VERSION') else 1)" 2>/dev/null; then
-  echo "setup-python: .venv has wandb $WANDB_VERSION, numpy and pillow"
+want=("wandb==$WANDB_VERSION" "pyyaml>=6" "numpy==$NUMPY_VERSION" "pillow==$PILLOW_VERSION")
+check="import wandb, numpy, PIL, sys; ok = (wandb.__version__, numpy.__version__, PIL.__version__) == ('$WANDB_VERSION', '$NUMPY_VERSION', '$PILLOW_VERSION')"
+what="wandb $WANDB_VERSION, numpy and pillow"
+if [ "${1:-}" = "--test" ]; then
+  want+=("sweeps==$SWEEPS_VERSION")
+  check="$check; import sweeps; ok = ok and sweeps.__version__ == '$SWEEPS_VERSION'"
+  what="$what, sweeps $SWEEPS_VERSION"
+fi
+if [ -x .venv/bin/python ] && .venv/bin/python -c "$check; sys.exit(0 if ok else 1)" 2>/dev/null; then
+  echo "setup-python: .venv has $what"
   exit 0
 fi
-"$PY" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check "wandb==$WANDB_VERSION" "pyyaml>=6" "numpy==$NUMPY_VERSION" "pillow==$PILLOW_VERSION"
-.venv/bin/python -c "import wandb; print('setup-python: .venv has wandb', wandb.__version__)"
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check "${want[@]}"
+echo "setup-python: .venv has $what"

@@ -29,4 +29,4 @@ if ! command -v rcodesign >/dev/null && [ ! -x "$HOME/.cargo/bin/rcodesign" ]; t
   cargo install apple-codesign --locked --quiet
 fi
 
-bash scripts/setup-python.sh
+bash scripts/setup-python.sh --test
