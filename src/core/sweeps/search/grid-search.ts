@@ -3,11 +3,14 @@
  * itertools.product order (parameters in sweeps' sorted order, the last one varying fastest),
  * skipping the combinations already run. int_uniform becomes the range min..max, q_uniform
  * numpy's `arange(min, max, q)`. Runs are matched on the parameters' flattened names as sweeps
- * 0.2.0 does, with values compared as its YAML hash compares them.
+ * 0.2.0 does, with values compared as its YAML hash compares them; a nested parameter is also
+ * found in a run's nested config (`{outer: {value: {x: 1}}}`), as the runs of a real sweep hold
+ * it. sweeps 0.2.0 looked only for the flattened name, so a grid with nested parameters never
+ * ended (fixed in later sweeps, wandb/sweeps#121).
  */
 import {SweepSearchError} from './errors.ts'
 import {HyperParameter} from './hyperparameter.ts'
-import {ParameterSet, wrappedValue} from './parameter-set.ts'
+import {NESTING_DELIMITER, ParameterSet, wrappedValue} from './parameter-set.ts'
 import {isPyInt, numberOf, valueKey} from './py-number.ts'
 import type {SweepRun} from './types.ts'
 
@@ -35,7 +38,11 @@ export function gridNextConfig(parameters: Record<string, unknown>, runs: readon
   })
   const seen = new Set<string>()
   for (const run of runs) {
-    const parts = discrete.filter((p) => Object.hasOwn(run.config, p.name)).map((p) => valueKey(wrappedValue(run, p.name)))
+    const parts = discrete.flatMap((p) => {
+      if (Object.hasOwn(run.config, p.name)) return [valueKey(wrappedValue(run, p.name))]
+      const nested = nestedValue(run, p.name)
+      return nested.found ? [valueKey(nested.value)] : []
+    })
     seen.add(JSON.stringify(parts))
   }
   const point = firstUnseen(keys, seen)
@@ -44,6 +51,20 @@ export function gridNextConfig(parameters: Record<string, unknown>, runs: readon
     p.value = lookup[i].get(point[i])
   })
   return grid.toConfig()
+}
+
+/** A nested parameter's value in a run's nested config: `a.wbnest[…].b` is `config.a.value.b`. */
+function nestedValue(run: SweepRun, name: string): {found: boolean; value?: unknown} {
+  if (!name.includes(NESTING_DELIMITER)) return {found: false}
+  const [top, ...path] = name.split(NESTING_DELIMITER)
+  const entry = run.config[top] as unknown
+  if (entry === null || typeof entry !== 'object' || !Object.hasOwn(entry, 'value')) return {found: false}
+  let node: unknown = (entry as {value: unknown}).value
+  for (const key of path) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || !Object.hasOwn(node, key)) return {found: false}
+    node = (node as Record<string, unknown>)[key]
+  }
+  return {found: true, value: node}
 }
 
 /** The first tuple of the cartesian product of `keys` (last index fastest) not in `seen`. */

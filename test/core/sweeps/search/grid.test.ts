@@ -41,7 +41,12 @@ describe('the sweeps repository grid cases', () => {
   })
 })
 
-const DIFFERENTIAL: {name: string; config: Record<string, unknown>; runs?: Record<string, unknown>[]; steps?: number}[] = [
+/**
+ * `flatten`: the oracle also records each suggestion's nested parameters under their flattened
+ * names, as later sweeps match runs (wandb/sweeps#121) and as nexus's grid does; 0.2.0 itself
+ * never ends such a grid.
+ */
+const DIFFERENTIAL: {name: string; config: Record<string, unknown>; runs?: Record<string, unknown>[]; steps?: number; flatten?: boolean}[] = [
   {name: 'three categoricals', config: {method: 'grid', parameters: {lr: {values: [0.1, 0.01, 0.001]}, opt: {values: ['adam', 'sgd']}, bs: {values: [16, 32]}}}},
   {
     name: 'mixed: values, value, int_uniform, q_uniform (float and int q)',
@@ -59,20 +64,23 @@ const DIFFERENTIAL: {name: string; config: Record<string, unknown>; runs?: Recor
     runs: [{a: 2, b: 'y'}, {a: 1}, {a: 3, b: 'x', c: 5}, {a: 1, b: 'x'}],
   },
   {
-    name: 'nested parameters (sweeps 0.2.0 matches runs on flattened names, so it repeats)',
+    name: 'nested parameters: every point once, then the end (sweeps 0.2.0 repeats the first point forever)',
     config: {method: 'grid', parameters: {outer: {parameters: {x: {values: [1, 2]}, y: {value: 'k'}}}, b: {values: [10, 20]}}},
     steps: 6,
+    flatten: true,
   },
   {
     name: 'nested runs recorded with the flattened names',
     config: {method: 'grid', parameters: {outer: {parameters: {x: {values: [1, 2]}}}, b: {values: [10, 20]}}},
     runs: [{'outer.wbnest[599c28ca25da].x': 2, b: 10}],
     steps: 8,
+    flatten: true,
   },
   {
     name: 'deep nesting and dict values',
     config: {method: 'grid', parameters: {m: {parameters: {n: {parameters: {o: {values: [{p: 1}, {p: 2}]}}}}}, a: {values: [[1, 2], [3]]}}},
     steps: 8,
+    flatten: true,
   },
   {name: 'int and float values kept apart', config: {method: 'grid', parameters: {v: {values: [1, 1.5, '1', true, null]}}}, runs: [{v: 1}, {v: '1'}]},
 ]
@@ -81,7 +89,7 @@ describe('the same suggestions as sweeps 0.2.0', () => {
   let oracle: OracleResult[]
   beforeAll(async () => {
     oracle = await sweepsOracle(DIFFERENTIAL.map((d) => ({
-      op: 'grid', config: d.config, steps: d.steps ?? 1000,
+      op: 'grid', config: d.config, steps: d.steps ?? 1000, flatten: d.flatten ?? false,
       runs: (d.runs ?? []).map((cfg, i) => run(`r${i}`, 'finished', {config: cfg})),
     })))
   })
@@ -91,6 +99,8 @@ describe('the same suggestions as sweeps 0.2.0', () => {
       const ours = exhaust(d.config, runs, d.steps ?? 1000)
       expect(ours).toEqual(ok(oracle[i]))
       expect(ours.length).toBeGreaterThan(1)
+      // a grid ends after its points, each once
+      if (d.flatten) expect(new Set(ours.map((c) => JSON.stringify(c))).size).toBe(ours.length)
     })
   })
 })

@@ -25,6 +25,22 @@ import sweeps  # noqa: E402
 from sweeps.params import HyperParameter  # noqa: E402
 
 
+def add_flattened(run, config):
+    """Also records a nested parameter under its flattened name, as later sweeps match runs
+    (wandb/sweeps#121): what nexus's grid does, so it can be compared with 0.2.0's order."""
+    from sweeps.params import HyperParameterSet
+
+    delim = HyperParameterSet.NESTING_DELIMITER
+    for param in HyperParameterSet.from_config(config["parameters"]):
+        if delim not in param.name:
+            continue
+        top, *path = param.name.split(delim)
+        node = run.config.get(top, {}).get("value")
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        run.config[param.name] = {"value": node}
+
+
 def plain(v):
     if isinstance(v, dict):
         return {k: plain(x) for k, x in v.items()}
@@ -57,6 +73,8 @@ def run(case):
             if nxt is None:
                 break
             nxt.name = f"oracle-{len(runs)}"
+            if case.get("flatten"):
+                add_flattened(nxt, case["config"])
             runs.append(nxt)
         return out
     if op == "sample":
