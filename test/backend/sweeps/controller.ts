@@ -5,13 +5,15 @@
  * `wandb.init` later upserts the same run id). Grid enumerates the Cartesian product of discrete
  * values, skipping combinations some run of the sweep already has; random samples each parameter;
  * bayes uses the Gaussian-process search in bayes.ts. Sweeps with `controller.type: local` are
- * driven by the client's controller JSON (`schedule`/`earlystop`) instead.
+ * driven by the client's controller JSON (`schedule`/`earlystop`) instead, and sweeps with a
+ * `scheduler` block by the runs a local scheduler enqueued (run-queue.ts).
  */
 import {randomName} from '../ids.ts'
 import type {AgentRow, RunRow, Store, SweepRow} from '../store/index.ts'
 import {tryParseExtendedJson} from '../extended-json.ts'
 import {suggestBayes} from './bayes.ts'
 import {gridValues, paramLeaves, parseSweepConfig, toArgs, type ParamLeaf, type SweepConfig} from './config.ts'
+import {isSchedulerSweep, SweepRunQueue} from './run-queue.ts'
 import {sampleParam, type Random} from './sampling.ts'
 
 /** A command for an agent; the heartbeat returns a JSON string of an array of these. */
@@ -34,16 +36,20 @@ export class SweepController {
     this.store.sweeps.touchAgent(agent)
     const live = Object.entries(runState).filter(([, alive]) => alive === true).map(([id]) => id)
     const runs = this.store.runs.listBySweep(sweep.project_id, sweep.name)
-    const stops = runs.filter((r) => live.includes(r.name) && r.stop_requested === 1).map((r) => ({type: 'stop' as const, run_id: r.name}))
+    const earlystop = new Set(this.earlystop(sweep))
+    const stops = runs.filter((r) => live.includes(r.name) && (r.stop_requested === 1 || earlystop.has(r.name))).map((r) => ({type: 'stop' as const, run_id: r.name}))
 
     if (sweep.state === 'CANCELED' || sweep.state === 'CANCELLED') {
       return [...live.map((id) => ({type: 'stop' as const, run_id: id})), {type: 'exit'}]
     }
     if (sweep.state === 'FINISHED') return live.length > 0 ? stops : [{type: 'exit'}]
-    if (sweep.state !== 'RUNNING' || live.length > 0) return stops
-
     const config = parseSweepConfig(sweep.config)
     const local = config.controller?.type === 'local'
+    // a local controller's sweep stays PENDING on the server; its schedule is what starts runs
+    const serving = sweep.state === 'RUNNING' || (local && sweep.state === 'PENDING')
+    if (!serving || live.length > 0) return stops
+    if (isSchedulerSweep(config)) return this.dispatchQueued(sweep, agent, config)
+    if (local && this.scheduleExhausted(sweep)) return this.finish(sweep)
     if (!local && typeof config.run_cap === 'number' && runs.length >= config.run_cap) return this.finish(sweep)
     const args = local ? this.nextScheduled(sweep) : this.nextParams(config, runs)
     if (args === undefined) return local ? [] : this.finish(sweep)
@@ -54,6 +60,12 @@ export class SweepController {
     })
     if (args.scheduleId) this.recordScheduled(sweep, args.scheduleId, row.name)
     return [{type: 'run', run_id: row.name, program: config.program ?? null, args: args.args}]
+  }
+
+  /** A local-scheduler sweep: the oldest queued run, or nothing (the scheduler has not enqueued one yet). */
+  private dispatchQueued(sweep: SweepRow, agent: AgentRow, config: SweepConfig): AgentCommand[] {
+    const next = new SweepRunQueue(this.store).take(sweep, agent)
+    return next ? [{type: 'run', run_id: next.run.name, program: config.program ?? null, args: next.args}] : []
   }
 
   /** The number of runs the sweep will make when that is known (grid size or run_cap), else null. */
@@ -94,6 +106,18 @@ export class SweepController {
     const scheduled = new Set(this.scheduled(sweep).map((s) => s.id))
     const entry = (controller?.schedule ?? []).find((e) => !scheduled.has(e.id) && e.data?.args)
     return entry?.data?.args ? {args: entry.data.args, scheduleId: entry.id} : undefined
+  }
+
+  /** The runs a local controller asks to stop (controller.earlystop). */
+  private earlystop(sweep: SweepRow): string[] {
+    const controller = tryParseExtendedJson(sweep.controller, {}) as {earlystop?: unknown} | null
+    return Array.isArray(controller?.earlystop) ? controller.earlystop.filter((r): r is string => typeof r === 'string') : []
+  }
+
+  /** The local controller scheduled `{args: null}`: its search is exhausted (wandb_controller.py `schedule(None)`). */
+  private scheduleExhausted(sweep: SweepRow): boolean {
+    const controller = tryParseExtendedJson(sweep.controller, {}) as {schedule?: {data?: {args?: unknown}}[]} | null
+    return (controller?.schedule ?? []).some((e) => e.data !== undefined && e.data.args === null)
   }
 
   private scheduled(sweep: SweepRow): {id: string; runid: string}[] {

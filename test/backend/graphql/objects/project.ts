@@ -9,6 +9,7 @@ import type {ProjectRow} from '../../store/index.ts'
 import {artifactByName, artifactTypeObject, parseArtifactName} from './artifact.ts'
 import {collectionObject, membershipObject} from './collection.ts'
 import {connection} from './connection.ts'
+import {filterRuns} from './run-filters.ts'
 import {runObject} from './run.ts'
 import {sweepObject} from './sweep.ts'
 
@@ -46,8 +47,8 @@ export function projectObject(ctx: Ctx, p: ProjectRow): GqlObject {
     const row = name ? ctx.store.runs.find(p.id, name) : null
     return row ? runObject(ctx, row) : null
   }
-  const runs = (args: {first?: number; after?: string}) =>
-    connection('RunConnection', ctx.store.runs.listByProject(p.id), args, (r) => runObject(ctx, r))
+  const runs = (args: {first?: number; after?: string; filters?: unknown}) =>
+    connection('RunConnection', filterRuns(ctx.store.runs.listByProject(p.id), args.filters, (k) => ctx.log(`runs: filter key ${k} ignored`)), args, (r) => runObject(ctx, r))
   return {
     __typename: 'Project',
     id: toGqlId('Project', p.id),

@@ -34,7 +34,8 @@ export function sweepObject(ctx: Ctx, s: SweepRow): GqlObject {
     controller: s.controller,
     scheduler: s.scheduler,
     priorRunsFilters: s.prior_runs_filters,
-    controllerRunName: null,
+    // the run a local sweep scheduler logs to (wandb.init(id=…)); the server names one per sweep
+    controllerRunName: `${s.name}-controller`,
     runCount: () => runs().length,
     runCountExpected: () => ctx.sweeps.expectedRunCount(s),
     project: () => {

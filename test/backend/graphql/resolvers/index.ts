@@ -8,6 +8,7 @@ import type {ExecutorConfig, GqlObject} from '../executor.ts'
 import {artifactsRoot} from './artifacts.ts'
 import {projectsRoot} from './projects.ts'
 import {runsRoot} from './runs.ts'
+import {sweepSchedulerRoot} from './sweep-scheduler.ts'
 import {sweepsRoot} from './sweeps.ts'
 import {viewerRoot} from './viewer.ts'
 
@@ -19,6 +20,7 @@ export const ROOT: GqlObject = {
   ...runsRoot,
   ...artifactsRoot,
   ...sweepsRoot,
+  ...sweepSchedulerRoot,
 }
 
 /** Every concrete type name the resolvers produce (for fragment type conditions). */

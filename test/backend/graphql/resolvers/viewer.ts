@@ -11,12 +11,14 @@ import {entityObject} from '../objects/project.ts'
  * ServerFeature names advertised as enabled. Each changes client behaviour, so only those this
  * backend implements: gzip file_stream bodies (used only if a client also turns off
  * `x_file_stream_no_gzip`), UseArtifact with artifact entity/project, `totalCount` on file
- * connections.
+ * connections, enqueueSweepRun for local sweep schedulers.
  */
 export const ENABLED_FEATURES = [
   'FILESTREAM_GZIP',
   'USE_ARTIFACT_WITH_ENTITY_AND_PROJECT_INFORMATION',
   'TOTAL_COUNT_IN_FILE_CONNECTION',
+  // enqueueSweepRun (resolvers/sweep-scheduler.ts), which Go core's sweep scheduler checks first
+  'SWEEPS_LOCAL_SCHEDULER',
 ]
 
 /** The newest CLI version the server claims to support (for media formats, §2.3). */
