@@ -10,6 +10,7 @@ export * from '../../proto/gen/wandb_settings.ts'
 export * from '../../proto/gen/wandb_telemetry.ts'
 export * from '../../proto/gen/wandb_sync.ts'
 export * from '../../proto/gen/wandb_api.ts'
+export * from '../../proto/gen/wandb_sweep_scheduler.ts'
 export {Timestamp} from '../../proto/gen/google/protobuf/timestamp.ts'
 export {
   BoolValue, DoubleValue, Int32Value, Int64Value, StringValue, UInt64Value,

@@ -7,6 +7,7 @@ import type {Connection} from '../connection.ts'
 import type {ServiceContext} from '../service-context.ts'
 import {apiCleanup, apiInit, apiRequest, authenticate} from './api-requests.ts'
 import {errorResponse} from './responses.ts'
+import {sweepSchedulerInit, sweepSchedulerNextTask, sweepSchedulerStop} from './scheduler-requests.ts'
 import {informAttach, informDetach, informFinish, informInit, informTeardown, publishRecord, type RequestEnv} from './stream-requests.ts'
 import {initSync, sync, syncStatus} from './sync-requests.ts'
 
@@ -14,13 +15,6 @@ type RequestType = ServerRequest['server_request_type']
 type Kind = NonNullable<RequestType['oneofKind']>
 type Payload<K extends Kind> = Extract<RequestType, {oneofKind: K}> extends infer C ? (C extends Record<K, infer P> ? P : never) : never
 type Handler<K extends Kind> = (payload: Payload<K>, env: RequestEnv) => void | Promise<void>
-
-function unsupported(what: string): (payload: unknown, env: RequestEnv) => void {
-  return (_payload, env) => {
-    env.ctx.logger.warn('server: unsupported request', {what})
-    if (env.requestId) env.conn.responder(env.requestId).respond(errorResponse(`${what} is not supported by nexus`))
-  }
-}
 
 const HANDLERS: {[K in Kind]: Handler<K>} = {
   cancel: (req, env) => env.conn.cancel(req.request_id),
@@ -38,9 +32,9 @@ const HANDLERS: {[K in Kind]: Handler<K>} = {
   api_init_request: apiInit,
   api_cleanup_request: apiCleanup,
   api_request: apiRequest,
-  sweep_scheduler_init: unsupported('the sweep scheduler (wandb sweep scheduler)'),
-  sweep_scheduler_next_task: unsupported('the sweep scheduler (wandb sweep scheduler)'),
-  sweep_scheduler_stop: unsupported('the sweep scheduler (wandb sweep scheduler)'),
+  sweep_scheduler_init: sweepSchedulerInit,
+  sweep_scheduler_next_task: sweepSchedulerNextTask,
+  sweep_scheduler_stop: sweepSchedulerStop,
 }
 
 /** Dispatches one request through the table; a request with no case set is answered with an error. */
