@@ -64,6 +64,7 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     'dry-run': Flags.boolean({description: 'show what would be synced, send nothing'}),
     view: Flags.boolean({description: 'print the records of the .wandb files instead of syncing'}),
     json: Flags.boolean({description: 'machine-readable output (with --view: one JSON record per line)'}),
+    quiet: Flags.boolean({char: 'q', description: 'print only what went wrong: no progress, status lines or results table (the exit code tells the outcome)'}),
     live: Flags.boolean({description: 'follow a run that is still being written until its exit record'}),
     'base-url': Flags.string({description: 'W&B server URL (default: WANDB_BASE_URL, settings, the SDK default)'}),
     'api-key': Flags.string({description: 'API key (default: WANDB_API_KEY, then netrc)'}),
@@ -88,7 +89,7 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     const found = discoverTargets(everyRun ? [defaultWandbDir()] : paths)
     const targets = flags['include-online'] ? found : found.filter((t) => !t.online)
     const skippedOnline = found.filter((t) => !targets.includes(t))
-    if (skippedOnline.length > 0 && !flags.json && !flags.view) this.logToStderr(`Skipped ${skippedOnline.length} online run(s). Include them with --include-online.`)
+    if (skippedOnline.length > 0 && !flags.json && !flags.view && !flags.quiet) this.logToStderr(`Skipped ${skippedOnline.length} online run(s). Include them with --include-online.`)
     if (flags.view) {
       for (const t of targets) {
         if (!flags.json) this.log(`== ${t.file}`)
@@ -115,7 +116,7 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     }
     if (todo.length === 0) {
       if (flags.json) this.log(syncReport({dryRun: false, exitCode: ExitCode.OK, skipped, runs: []}))
-      else this.log(`Nothing to sync: ${skippedSynced.length} run(s) already synced (use --include-synced to sync them again).`)
+      else if (!flags.quiet) this.log(`Nothing to sync: ${skippedSynced.length} run(s) already synced (use --include-synced to sync them again).`)
       return
     }
     const base = resolveBaseUrl({flag: flags['base-url'], flagName: '--base-url'})
@@ -129,7 +130,7 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     let stoppedBy: 'SIGINT' | 'SIGTERM' | undefined
     const onSignal = (signal: 'SIGINT' | 'SIGTERM') => () => {
       stoppedBy ??= signal
-      if (!flags.json) print(`sync: ${signal} received, stopping (progress is kept; the next sync continues)`)
+      if (!flags.json && !flags.quiet) print(`sync: ${signal} received, stopping (progress is kept; the next sync continues)`)
       abort.abort(new Error(`interrupted by ${signal}`))
     }
     const onInt = onSignal('SIGINT')
@@ -142,13 +143,13 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
       try {
         await probeServer({
           baseUrl: base.url, apiKey: key.apiKey, timeoutMs: flags.timeout * 1000, clock: systemClock, signal: abort.signal,
-          report: (line) => flags.json || print(`sync: ${line}`),
+          report: (line) => flags.json || flags.quiet || print(`sync: ${line}`),
         })
       } catch (err) {
         if (!abort.signal.aborted) throw err
       }
       if (!abort.signal.aborted) {
-        view = new SyncProgressView({total: todo.length, json: flags.json, print})
+        view = new SyncProgressView({total: todo.length, json: flags.json || flags.quiet, print})
         const v = view
         results = await syncTargets(todo, {
           sync: {
@@ -171,6 +172,8 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     const code = stoppedBy ? ExitCode[stoppedBy] : syncExitCode(results)
     if (flags.json) {
       this.log(syncReport({dryRun: false, exitCode: code, skipped, runs: results.map(runReport)}))
+    } else if (flags.quiet) {
+      for (const r of results) if (r.status !== 'synced') print(`sync: ${r.file}: ${r.status}${r.error ? `: ${r.error.userText}` : ''}`)
     } else {
       for (const line of resultsTable(results)) this.log(line)
       for (const r of results) for (const d of r.damage) this.log(`${r.file}: damaged ${d.bytes} bytes at offset ${d.offset} (${d.reason})`)

@@ -2,8 +2,8 @@ import {basename} from 'node:path'
 import {systemClock, type Clock} from '../../core/runtime/index.ts'
 import type {ReplayProgress, ReplayResult, SyncTarget} from '../../sync/index.ts'
 import {chalk, interactive, spinner} from './terminal.ts'
+import {transferFigures} from './transfer-figures.ts'
 
-const MB = 1024 * 1024
 /** Off a terminal (a batch job's log), a progress line per run in flight this often (4 s: within 5 s even when the event loop is busy). */
 export const PLAIN_PROGRESS_EVERY_MS = 4000
 
@@ -120,11 +120,7 @@ export class SyncProgressView {
   #figures(t: SyncTarget, e: {progress?: ReplayProgress; startedAt: number}): string {
     const p = e.progress
     if (!p || p.totalBytes === 0) return `${runName(t)} starting`
-    const secs = (this.#clock.now() - e.startedAt) / 1000
-    const rate = secs > 0 ? p.bytesRead / secs : 0
-    const eta = rate > 0 ? Math.max(0, (p.totalBytes - p.bytesRead) / rate) : 0
-    const pct = Math.floor((100 * p.bytesRead) / p.totalBytes)
-    return `${runName(t)} ${p.phase} ${pct}% ${(p.bytesRead / MB).toFixed(1)}/${(p.totalBytes / MB).toFixed(1)} MB ${(rate / MB).toFixed(1)} MB/s ETA ${eta.toFixed(0)}s`
+    return `${runName(t)} ${p.phase} ${transferFigures(p.bytesRead, p.totalBytes, (this.#clock.now() - e.startedAt) / 1000)}`
   }
 
   /** Off a terminal: the live figures of every run in flight, every #plainEveryMs, until stop(). */

@@ -49,6 +49,16 @@ export interface DownloadRequest {
   /** Only paths starting with this (forward slashes). */
   pathPrefix?: string
   operation?: Operation
+  /** Bytes of the wanted files in place so far (reused or downloaded), after each file. */
+  onProgress?: (p: TransferProgress) => void
+}
+
+/** How far a transfer is, in bytes and files. */
+export interface TransferProgress {
+  doneBytes: number
+  totalBytes: number
+  doneFiles: number
+  totalFiles: number
 }
 
 /** What a download did. */
@@ -76,12 +86,23 @@ export async function downloadArtifact(d: DownloaderDeps, req: DownloadRequest):
     else wanted.push([path, entry, dst])
   }
   const result: DownloadResult = {manifest, downloaded: 0, reused: 0, skippedReferences}
+  const progress: TransferProgress = {doneBytes: 0, totalBytes: wanted.reduce((n, [, e]) => n + e.size, 0), doneFiles: 0, totalFiles: wanted.length}
+  const fileDone = (entry: ManifestEntry) => {
+    progress.doneBytes += entry.size
+    progress.doneFiles++
+    req.onProgress?.({...progress})
+  }
+  req.onProgress?.({...progress})
   const missing: Array<[string, ManifestEntry, string]> = []
   for (const item of wanted) {
     const [, entry, dst] = item
     const ok = req.skipCache ? await hasDigest(dst, entry.digest) : await d.cache.restoreTo(entry, dst)
-    if (ok) result.reused++
-    else missing.push(item)
+    if (ok) {
+      result.reused++
+      fileDone(entry)
+    } else {
+      missing.push(item)
+    }
   }
   const tasks = new Semaphore(FILE_TASKS)
   const now = d.now ?? Date.now
@@ -98,6 +119,7 @@ export async function downloadArtifact(d: DownloaderDeps, req: DownloadRequest):
           await fetchVerified(d, fresh.get(path)!, entry, dst, path)
         })
         if (!req.skipCache) await d.cache.addFile(dst, entry.digest).catch((err) => d.logger?.captureError('artifacts: cannot add a download to the cache', err))
+        fileDone(entry)
       } finally {
         sub?.finish()
       }

@@ -6,7 +6,7 @@
 import {resolve} from 'node:path'
 import {parseArtifactPath} from './artifact-path.ts'
 import {defaultEntity, openCliApi} from './cli-api.ts'
-import {downloadArtifact} from './downloader.ts'
+import {downloadArtifact, type TransferProgress} from './downloader.ts'
 import {ArtifactInputError, ArtifactMismatchError, ArtifactNotFoundError} from './errors.ts'
 import {ArtifactFileCache, userCacheDir} from './file-cache.ts'
 import {ARTIFACT_BY_NAME, type ArtifactByNameData} from './gql-download.ts'
@@ -29,6 +29,8 @@ export interface GetArtifactOptions {
   env?: Env
   cwd?: string
   log?: (line: string) => void
+  /** How far the download is, after each file. */
+  onProgress?: (p: TransferProgress) => void
 }
 
 /** What was downloaded where. */
@@ -84,7 +86,7 @@ export async function getArtifact(o: GetArtifactOptions): Promise<GetArtifactRes
     const root = resolve(cwd, o.root ?? resolve(cwd, env.WANDB_ARTIFACT_DIR || 'artifacts', process.platform === 'win32' ? sourceName.replace(':', '-') : sourceName))
     const result = await downloadArtifact(
       {graphql: api.graphql, http: api.http, transfers: api.transfers, cache: new ArtifactFileCache(userCacheDir(env)), graphqlPolicy: api.graphqlPolicy, transferPolicy: api.transferPolicy, signal: api.signal},
-      {artifactId: artifact.id, root, skipCache: o.skipCache},
+      {artifactId: artifact.id, root, skipCache: o.skipCache, onProgress: o.onProgress},
     )
     log(`Artifact downloaded to ${root}`)
     return {

@@ -11,7 +11,7 @@ export type {CliApi} from './cli-api.ts'
 export {artifactDigest, b64ToHex, compareCodePoints, fileMd5, hexToB64, md5B64, md5Hex} from './digests.ts'
 export type {FileDigest} from './digests.ts'
 export {downloadArtifact} from './downloader.ts'
-export type {DownloadRequest, DownloadResult, DownloaderDeps} from './downloader.ts'
+export type {DownloadRequest, DownloadResult, DownloaderDeps, TransferProgress} from './downloader.ts'
 export {
   ArtifactError, ArtifactInputError, ArtifactMismatchError, ArtifactNotFoundError, ArtifactRunError, ArtifactSaveError, ArtifactTransferError,
   DigestMismatchError, ManifestError, UnsafePathError,

@@ -45,6 +45,9 @@ export interface PutArtifactOptions {
   openStream: (settings: Settings, runId: string) => RunStream
   /** Progress lines for the user. */
   log?: (line: string) => void
+  /** Upload progress while the files go up, every `progressEveryMs` (default 1 s). */
+  onProgress?: (p: {doneBytes: number; totalBytes: number}) => void
+  progressEveryMs?: number
 }
 
 /** What was uploaded. */
@@ -102,6 +105,7 @@ export async function putArtifact(o: PutArtifactOptions): Promise<PutArtifactRes
       Object.assign(record, {entity: run.entity, project: run.project, run_id: run.run_id})
       handedOver = true
       const logged = ask(stream, request({oneofKind: 'log_artifact', log_artifact: {artifact: record, history_step: 0n, staging_dir: stagingDir}}))
+      if (o.onProgress) await reportProgress(stream, logged, o.onProgress, o.progressEveryMs ?? 1000)
       const answer = responseOf(await logged, 'log_artifact_response')
       const warnings = responseOf(await ask(stream, request({oneofKind: 'internal_messages', internal_messages: {wait: false}})), 'internal_messages_response')?.messages?.warning ?? []
       await ask(stream, PbRecord.create({record_type: {oneofKind: 'exit', exit: {exit_code: 0, runtime: 0, not_complete: false}}}))
@@ -179,6 +183,22 @@ async function ask(stream: RunStream, record: PbRecord): Promise<ServerResponse>
   const responder = new CapturingResponder()
   await stream.handle(record, responder)
   return responder.answer
+}
+
+/** Until `done` settles, asks the stream for its upload figures (poll_exit, as the SDK's progress display does) every `everyMs`. */
+async function reportProgress(stream: RunStream, done: Promise<unknown>, onProgress: (p: {doneBytes: number; totalBytes: number}) => void, everyMs: number): Promise<void> {
+  let settled = false
+  void done.finally(() => {
+    settled = true
+  })
+  while (!settled) {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([done.catch(() => {}), new Promise((r) => (timer = setTimeout(r, everyMs)))])
+    clearTimeout(timer)
+    if (settled) break
+    const stats = responseOf(await ask(stream, request({oneofKind: 'poll_exit', poll_exit: {}})), 'poll_exit_response')?.pusher_stats
+    if (stats) onProgress({doneBytes: Number(stats.uploaded_bytes), totalBytes: Number(stats.total_bytes)})
+  }
 }
 
 /** The `kind` payload of a `Result{response}` answer, if that is what came back. */
