@@ -5,6 +5,7 @@
  */
 import ArtifactGet from './artifact/get.ts'
 import ArtifactPut from './artifact/put.ts'
+import Completion from './completion.ts'
 import Disabled from './disabled.ts'
 import Enabled from './enabled.ts'
 import Login from './login.ts'
@@ -29,4 +30,5 @@ export const COMMANDS = {
   service: Service,
   'service:install': ServiceInstall,
   version: Version,
+  completion: Completion,
 }
