@@ -3,9 +3,11 @@
  * `bun build --compile` binary, so bin/run.ts hands this table to oclif's `explicit` strategy.
  * Keys are command ids (topics joined with ':'); add every new command here.
  */
+import Agent from './agent.ts'
 import ArtifactGet from './artifact/get.ts'
 import ArtifactPut from './artifact/put.ts'
 import Completion from './completion.ts'
+import Controller from './controller.ts'
 import Disabled from './disabled.ts'
 import Enabled from './enabled.ts'
 import Login from './login.ts'
@@ -23,6 +25,8 @@ export const COMMANDS = {
   'artifact:put': ArtifactPut,
   'artifact:get': ArtifactGet,
   sweep: Sweep,
+  agent: Agent,
+  controller: Controller,
   offline: Offline,
   online: Online,
   disabled: Disabled,

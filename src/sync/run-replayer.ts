@@ -110,6 +110,8 @@ export class RunReplayer {
   /** The failure that stopped the replay (a rejected key, retries given up), if one did. */
   #fatal: SyncError | undefined
   #stop: AbortSignal = new AbortController().signal
+  /** The server's sweep the run joins in place of its offline sweep. */
+  #sweepName: string | undefined
 
   constructor(o: ReplayerOptions) {
     this.#o = o
@@ -162,6 +164,9 @@ export class RunReplayer {
     }
     const runRecord = first.run
     const settings = new RunSettings(syncSettings(o.file, runRecord, o.sync, process.env, ws.syncDir))
+    if (runRecord.sweep_id && o.sync.sweepLink) {
+      this.#sweepName = await o.sync.sweepLink({file: o.file, sweepId: runRecord.sweep_id, entity: settings.entity, project: settings.project, notice: (line) => o.onNotice?.(line)})
+    }
     const fetcher = new SyncFetch({
       baseUrl: o.sync.baseUrl, signal: stop.signal, maxRetryMs: o.maxRetryMs ?? MAX_RETRY_MS, clock: o.clock,
       report: (line) => {
@@ -316,6 +321,7 @@ export class RunReplayer {
     if (runId) run.run_id = runId
     if (jobType) run.job_type = jobType
     if (tagReplacements) run.tags = run.tags.map((t) => tagReplacements[t] ?? t).filter((t) => t !== '')
+    if (this.#sweepName) run.sweep_id = this.#sweepName
     if (!run.run_id) run.run_id = settings.runId
     return record
   }

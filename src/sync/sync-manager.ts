@@ -1,6 +1,7 @@
 import type {Logger} from '../core/observability/index.ts'
 import type {Clock} from '../core/runtime/index.ts'
 import type {SyncTarget} from './discover.ts'
+import {OfflineSweepLinker} from './offline-sweep-link.ts'
 import {readRunInfo} from './run-info.ts'
 import {RunReplayer, type ReplayProgress, type ReplayResult} from './run-replayer.ts'
 import type {SyncOptions} from './sync-settings.ts'
@@ -41,6 +42,8 @@ export async function syncTargets(targets: SyncTarget[], o: SyncPlanOptions): Pr
     groups.set(key, list)
   })
   const results: ReplayResult[] = new Array(targets.length)
+  // trial runs of offline sweeps join a sweep created on the server (one per sweep and destination)
+  const sync = o.sync.sweepLink ? o.sync : {...o.sync, sweepLink: new OfflineSweepLinker({baseUrl: o.sync.baseUrl, apiKey: o.sync.apiKey}).link}
   const queue = [...groups.values()].map((g) => g.sort((a, b) => a.start - b.start))
   const worker = async () => {
     for (let group = queue.shift(); group; group = queue.shift()) {
@@ -49,7 +52,7 @@ export async function syncTargets(targets: SyncTarget[], o: SyncPlanOptions): Pr
         if (o.signal?.aborted) return
         o.onStart?.(target)
         const result = await new RunReplayer({
-          file: target.file, sync: o.sync, logger: o.logger.with({file: target.file}), clock: o.clock,
+          file: target.file, sync, logger: o.logger.with({file: target.file}), clock: o.clock,
           live: o.live, resume: o.resume, markSynced: o.markSynced, signal: o.signal, maxRetryMs: o.maxRetryMs,
           onNotice: (line) => o.onNotice?.(target, line),
           initialOffsets: group.length > 1 ? offsets : undefined,

@@ -1,5 +1,6 @@
 import {dirname} from 'node:path'
 import {type RunRecord, Settings} from '../core/proto.ts'
+import type {SweepLink} from './offline-sweep-link.ts'
 
 /** Where and as whom a replay uploads, and what it changes on the way. */
 export interface SyncOptions {
@@ -20,6 +21,8 @@ export interface SyncOptions {
   extraHeaders?: Record<string, string>
   /** How long to wait for the server to create a run (the SDK's init_timeout; --timeout). */
   timeoutSeconds?: number
+  /** The server's sweep for a trial run of an offline sweep (offline-sweep-link.ts). */
+  sweepLink?: SweepLink
 }
 
 /**

@@ -188,10 +188,9 @@ describe('bad input: nothing is created, with exit codes by cause', () => {
     ['ambiguous.yaml', 'method: random\nparameters:\n  a: {min: 1, max: 2.5}\n', ExitCode.USAGE, 'Parameter a is ambiguous'],
     ['nomethod.yaml', 'parameters:\n  a: {values: [1]}\n', ExitCode.USAGE, 'The sweep config has no method'],
     ['badmethod.yaml', 'method: hyperband\nparameters:\n  a: {values: [1]}\n', ExitCode.USAGE, 'is not one of: bayes, random, grid, custom'],
-    ['local.yaml', 'method: grid\ncontroller: {type: local}\nparameters:\n  a: {values: [1]}\n', ExitCode.NOT_IMPLEMENTED, 'wandb[sweeps]'],
   ]
 
-  test('unreadable, malformed, empty, ambiguous, method-less and local-controller configs fail in both; nexus exits 8, 2 or 3', async () => {
+  test('unreadable, malformed, empty, ambiguous and method-less configs fail in both; nexus exits 8 or 2', async () => {
     const files = Object.fromEntries(BAD.filter(([, text]) => text !== null).map(([name, text]) => [name, text as string]))
     const [w, n] = await pair(files)
     const results = await Promise.all(BAD.map(([name]) => both(w, n, [name])))
@@ -204,13 +203,16 @@ describe('bad input: nothing is created, with exit codes by cause', () => {
     expect(await operations(n)).toEqual([])
   }, 240_000)
 
-  test('--controller is refused with exit 3 after the config is read, as wandb without wandb[sweeps] refuses it', async () => {
-    const [w, n] = await pair({'cfg.yaml': CONFIG})
-    const [a, b] = await both(w, n, ['--controller', 'cfg.yaml'])
-    expect(a.code).not.toBe(0)
-    expect(a.text).toContain('wandb[sweeps] is required to use the local controller')
-    expect(b.code).toBe(ExitCode.NOT_IMPLEMENTED)
-    expect(b.text).toContain('--controller (a local sweep controller) is not supported by nexus')
+  test('a local-controller config the search refuses: both say "Error in sweep file" and create nothing; nexus exits 2', async () => {
+    const bad = 'method: grid\ncontroller: {type: local}\nparameters:\n  a: {distribution: nope, values: [1]}\n'
+    const [w, n] = await pair({'cfg.yaml': CONFIG, 'bad.yaml': bad})
+    for (const args of [['bad.yaml'], ['--controller', 'bad.yaml']]) {
+      const [a, b] = await both(w, n, args)
+      expect(a.text).toContain('Error in sweep file')
+      expect(b.code).toBe(ExitCode.USAGE)
+      expect(b.text).toContain('Error in sweep file: Parameter a')
+    }
+    expect(await sweepsOf(w)).toEqual([])
     expect(await sweepsOf(n)).toEqual([])
   }, 120_000)
 

@@ -9,6 +9,7 @@ import {randomBytes} from 'node:crypto'
 import {chmod, mkdir, readdir, realpath, stat} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {basename, join, relative, resolve, sep} from 'node:path'
+import {randomId} from '../runtime/index.ts'
 import {ArtifactManifest, ArtifactRecord} from '../proto.ts'
 import {artifactDigest, compareCodePoints, fileMd5} from './digests.ts'
 import {ArtifactInputError} from './errors.ts'
@@ -28,11 +29,9 @@ export function stagingDir(env: Readonly<Record<string, string | undefined>> = p
   return resolve(userDataDir(env), 'artifacts', 'staging')
 }
 
-const ID_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789'
-
 /** A random base-36 id of `length` characters (the SDK's generate_id / generate_fast_id). */
 export function randomBase36(length: number): string {
-  return Array.from(randomBytes(length), (b) => ID_CHARS[b % 36]).join('')
+  return randomId(length)
 }
 
 /** What to build an artifact record from. */

@@ -5,8 +5,9 @@
  */
 import {ExitCode} from '../exit-codes.ts'
 import {LocalControllerError, SweepConfigError, sweepServerError} from './errors.ts'
+import {SweepSearchError, checkSearchConfig} from './search/index.ts'
 import {agentPath, sweepUrl, violationLines} from './messages.ts'
-import {toJsonValue} from './py-value.ts'
+import {toJsonValue, type PyDict} from './py-value.ts'
 import {findSweep} from './find-sweep.ts'
 import type {SweepApi} from './sweep-api.ts'
 import {applyOverrides, checkMethod, configYaml, fillDistributions, loadSweepConfig, wantsLocalController} from './sweep-config.ts'
@@ -59,7 +60,8 @@ export interface CreatedSweep {
 
 /**
  * Creates (or with `update` updates) a sweep. Throws SweepFileError, SweepConfigError,
- * LocalControllerError, SweepNotFoundError or a SweepServerError (exit codes on each).
+ * LocalControllerError (a local-controller config the search refuses), SweepNotFoundError or a
+ * SweepServerError (exit codes on each).
  */
 export async function createSweep(o: CreateSweepOptions): Promise<CreatedSweep> {
   let objId: string | null = null
@@ -80,7 +82,8 @@ export async function createSweep(o: CreateSweepOptions): Promise<CreatedSweep> 
   o.out.info(`${action} sweep from: ${o.configPath}`)
   const config = loadSweepConfig(o.configPath)
   applyOverrides(config, {name: o.name, program: o.program, controller: o.controller})
-  if (wantsLocalController(config)) throw new LocalControllerError(o.controller === true)
+  // a local controller runs the search here, so its config must be one the search takes (wandb: `tuner._validate`)
+  if (wantsLocalController(config)) checkLocalConfig(config)
 
   const dest = resolveDestination(config, {...o, entity, project, defaults: o.defaults})
   const filled = fillDistributions(config)
@@ -119,4 +122,14 @@ export async function createSweep(o: CreateSweepOptions): Promise<CreatedSweep> 
 /** Python's `json.dumps(str)` (ensure_ascii: non-ASCII as \\uXXXX). */
 function pyJsonString(s: string): string {
   return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** The search's verdict on a local-controller config, as the error `wandb sweep` prints ("Error in sweep file: …"). */
+function checkLocalConfig(config: PyDict): void {
+  try {
+    checkSearchConfig(toJsonValue(fillDistributions(config)) as Record<string, unknown>)
+  } catch (err) {
+    if (err instanceof SweepSearchError) throw new LocalControllerError(`Error in sweep file: ${err.userText ?? err.message}`, {cause: err})
+    throw err
+  }
 }

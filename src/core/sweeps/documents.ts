@@ -135,3 +135,72 @@ query GetDefaultEntity {
 export interface DefaultEntityData {
   viewer?: {entity?: string | null} | null
 }
+
+/** The sweep with its runs and their sampled history (`_sweep_with_runs`: the local controller's read). */
+export const SWEEP_WITH_RUNS = `
+    query SweepWithRuns($entity: String, $project: String, $sweep: String!, $specs: [JSONString!]!) {
+        project(name: $project, entityName: $entity) {
+            sweep(sweepName: $sweep) {
+                id
+                name
+                method
+                state
+                description
+                config
+                createdAt
+                heartbeatAt
+                updatedAt
+                earlyStopJobRunning
+                bestLoss
+                controller
+                scheduler
+                runs {
+                    edges {
+                        node {
+                            name
+                            state
+                            config
+                            exitcode
+                            heartbeatAt
+                            shouldStop
+                            failed
+                            stopped
+                            running
+                            summaryMetrics
+                            sampledHistory(specs: $specs)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    `
+
+/** One run of SWEEP_WITH_RUNS (JSON fields as strings, as the server sends them). */
+export interface SweepRunNode {
+  name?: string
+  state?: string | null
+  config?: string | null
+  exitcode?: number | null
+  shouldStop?: boolean | null
+  failed?: boolean | null
+  stopped?: boolean | null
+  running?: boolean | null
+  summaryMetrics?: string | null
+  sampledHistory?: unknown[][] | null
+}
+
+/** The answer of SWEEP_WITH_RUNS. */
+export interface SweepWithRunsData {
+  project?: {
+    sweep?: {
+      id?: string
+      name?: string
+      state?: string | null
+      config?: string | null
+      controller?: string | null
+      scheduler?: string | null
+      runs?: {edges?: {node?: SweepRunNode | null}[] | null} | null
+    } | null
+  } | null
+}

@@ -1,7 +1,7 @@
 /**
  * The errors of the sweep engine. Each is a UserFacingError: `userText` is the sentence the CLI
  * prints, `exitCode` an ExitCode (USAGE for a bad config or sweep id, LOCAL_FILE for an
- * unreadable file, NOT_IMPLEMENTED for the local controller, AUTH / NETWORK for the server).
+ * unreadable file, AUTH / NETWORK for the server).
  */
 import {GraphQLError} from '../api/index.ts'
 import {HttpError, NetworkError, TimeoutError, UserFacingError, errorMessage, findInChain} from '../errors.ts'
@@ -54,18 +54,11 @@ export class SweepStateError extends UserFacingError {
   }
 }
 
-/**
- * `--controller` or `controller: {type: local}`: wandb runs the search locally with the Python
- * `sweeps` package (wandb[sweeps]); nexus has no Python and does not reimplement it.
- */
+/** The local controller cannot drive this sweep (not a local-controller sweep, or its config the search refuses). */
 export class LocalControllerError extends UserFacingError {
   override name = 'LocalControllerError'
-  constructor(fromFlag: boolean) {
-    const what = fromFlag ? '--controller (a local sweep controller)' : 'A sweep config with `controller: {type: local}`'
-    super(`sweeps: local controller not supported`,
-      `${what} is not supported by nexus: wandb runs the local controller with the Python package wandb[sweeps] ` +
-        '(`pip install wandb[sweeps]`, then `wandb sweep --controller`). Without it, remove the controller setting: ' +
-        'the W&B server then runs the search (the default).', {exitCode: ExitCode.NOT_IMPLEMENTED})
+  constructor(userText: string, o: {cause?: unknown} = {}) {
+    super(`sweeps: local controller: ${userText}`, userText, {cause: o.cause, exitCode: ExitCode.USAGE})
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Sweeps: the engine of `nexus sweep`, doing what `wandb sweep` 0.31 does without Python: the
  * sweep config read and written as PyYAML does, entity/project resolution, the UpsertSweep
- * requests, and the state changes (--stop, --cancel, --pause, --resume).
+ * requests, and the state changes (--stop, --cancel, --pause, --resume); the search methods, the
+ * local controller (`nexus controller`) and offline sweeps (`nexus sweep --offline`).
  */
 export {createSweep} from './create-sweep.ts'
 export type {CreatedSweep, CreateSweepOptions, SweepOutput} from './create-sweep.ts'
@@ -21,3 +22,12 @@ export {autoProjectName, gitRoot, parseSweepPath, resolveDestination, settingsDe
 export type {DestinationOptions, SettingsDefaults, SweepPath} from './sweep-target.ts'
 export {dumpPyYaml} from './yaml-dump.ts'
 export {YamlLoadError, loadPyYaml, resolvePlain} from './yaml-load.ts'
+export {LocalController, OnlineControllerBackend, SWEEPS_SEARCH, runController, snapshotOf, statusLine} from './controller/index.ts'
+export type {ControllerBackend, ControllerEnd, ControllerOutput, ControllerState, RunControllerOptions, SweepSearch, SweepSnapshot} from './controller/index.ts'
+export {
+  HistoryTail, OfflineCommandSource, OfflineSweepFileError, OfflineSweepNotFoundError, OfflineSweepStore, SWEEP_DIR_PREFIX, createOfflineSweep, offlineRunDir, offlineSource,
+  readSummary, wandbDirOf,
+} from './offline/index.ts'
+export type {CreatedOfflineSweep, CreateOfflineSweepOptions, OfflineSweepInfo, SyncedSweep, TrialRecord} from './offline/index.ts'
+export {SweepSearchError, checkSearchConfig, nextRun, stopRuns} from './search/index.ts'
+export type {RunState, SweepRun} from './search/index.ts'

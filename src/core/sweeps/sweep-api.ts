@@ -7,7 +7,8 @@ import {GRAPHQL_POLICY, GraphQLClient, GraphQLError, HttpClient, basicAuthorizat
 import {HttpError} from '../errors.ts'
 import {nullLogger, type Logger} from '../observability/index.ts'
 import {
-  GET_DEFAULT_ENTITY, SET_SWEEP_STATE, SWEEP_STATE, UPSERT_SWEEP_DOCUMENTS, type DefaultEntityData, type SweepStateData, type UpsertSweepData,
+  GET_DEFAULT_ENTITY, SET_SWEEP_STATE, SWEEP_STATE, SWEEP_WITH_RUNS, UPSERT_SWEEP_DOCUMENTS, type DefaultEntityData, type SweepStateData,
+  type SweepWithRunsData, type UpsertSweepData,
 } from './documents.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -22,7 +23,8 @@ export interface UpsertSweepVariables {
   description: unknown
   entityName: string | null
   projectName: string | null
-  controller: null
+  /** The local controller's state (JSON text); null when creating. */
+  controller: string | null
   launchScheduler: null
   templateVariableValues: 'null'
   scheduler: null
@@ -52,7 +54,7 @@ export interface SweepRef {
 }
 
 /** The SDK setting `x_<name>` from WANDB__<NAME> or WANDB_X_<NAME>, as a number. */
-function envNumber(env: Env, name: string): number | undefined {
+export function envNumber(env: Env, name: string): number | undefined {
   const raw = env[`WANDB__${name.toUpperCase()}`] ?? env[`WANDB_X_${name.toUpperCase()}`]
   if (raw === undefined || raw.trim() === '') return undefined
   const n = Number(raw)
@@ -105,6 +107,14 @@ export class SweepApi {
     const sweep = data?.project?.sweep
     if (!sweep?.id) return null
     return {id: sweep.id, state: sweep.state ?? ''}
+  }
+
+  /** The sweep `name` with its runs; `specs` is the sampledHistory spec (one JSON text, as wandb sends it). */
+  async sweepWithRuns(entity: string | null, project: string | null, name: string, specs: string): Promise<SweepWithRunsData> {
+    return this.#gql.request<SweepWithRunsData>(
+      {query: SWEEP_WITH_RUNS, operationName: 'SweepWithRuns', variables: {entity, project, sweep: name, specs}},
+      {policy: this.#policy, signal: this.#signal},
+    )
   }
 
   /** Sets the state of the sweep with object id `id`. */

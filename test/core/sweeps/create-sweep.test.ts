@@ -151,12 +151,13 @@ describe('createSweep', () => {
     expect(down.sent).toHaveLength(2) // WANDB__GRAPHQL_RETRY_MAX=1: one retry
   }, 30_000)
 
-  test('a local controller, a bad method or an ambiguous parameter is refused before anything is sent', async () => {
+  test('a local-controller config the search refuses, a bad method or an ambiguous parameter is refused before anything is sent', async () => {
     const {sent, api} = fakeServer(() => [200, CREATED])
-    const local = await rejection(createSweep(options(api, configFile('method: grid\ncontroller: {type: local}\n')).o))
+    const local = await rejection(createSweep(options(api, configFile('method: grid\ncontroller: {type: local}\nparameters: {a: {distribution: nope, values: [1]}}\n')).o))
     expect(local).toBeInstanceOf(LocalControllerError)
-    const flag = await rejection(createSweep(options(api, configFile('method: grid\n'), {controller: true}).o))
-    expect((flag as LocalControllerError).exitCode).toBe(ExitCode.NOT_IMPLEMENTED)
+    expect((local as LocalControllerError).userText).toStartWith('Error in sweep file: ')
+    const flag = await rejection(createSweep(options(api, configFile('method: grid\nparameters: {a: {distribution: nope, values: [1]}}\n'), {controller: true}).o))
+    expect((flag as LocalControllerError).exitCode).toBe(ExitCode.USAGE)
     expect(await rejection(createSweep(options(api, configFile('method: nope\n')).o))).toBeInstanceOf(SweepConfigError)
     expect(await rejection(createSweep(options(api, configFile('method: random\nparameters: {a: {min: 1, max: 2.0}}\n')).o))).toBeInstanceOf(SweepConfigError)
     expect(sent).toEqual([])

@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {ExitCode} from '../../../src/core/exit-codes.ts'
 import {
-  LocalControllerError, SweepConfigError, SweepFileError, applyOverrides, checkMethod, configYaml, fillDistributions, loadSweepConfig,
+  SweepConfigError, SweepFileError, applyOverrides, checkMethod, configYaml, fillDistributions, loadSweepConfig,
   parseSweepConfig, wantsLocalController,
 } from '../../../src/core/sweeps/index.ts'
 import {pyJson, wandbSweepOracle} from './helpers.ts'
@@ -129,12 +129,5 @@ describe('preparing the config', () => {
     expect((thrown(() => checkMethod(parseSweepConfig('method: hyperband\n'))) as SweepConfigError).userText)
       .toBe('The sweep config\'s method "hyperband" is not one of: bayes, random, grid, custom.')
     expect((thrown(() => checkMethod(parseSweepConfig('method: [grid]\n'))) as SweepConfigError).userText).toContain('method a list is not one of')
-  })
-
-  test('the local controller error explains what wandb needs and exits 3', () => {
-    const err = new LocalControllerError(true)
-    expect(err.exitCode).toBe(ExitCode.NOT_IMPLEMENTED)
-    expect(err.userText).toContain('wandb[sweeps]')
-    expect(err.userText).toStartWith('--controller (a local sweep controller) is not supported by nexus')
   })
 })

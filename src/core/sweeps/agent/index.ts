@@ -1,0 +1,30 @@
+/**
+ * The sweep agent: `nexus agent`, doing what `wandb agent` 0.31 does without Python. The engine
+ * (SweepAgent) takes its commands from an AgentCommandSource: the W&B server (onlineSource) or,
+ * from ../offline, a local sweep.
+ */
+export {AgentApi} from './agent-api.ts'
+export type {AgentSweepData} from './agent-api.ts'
+export {AGENT_DEFAULTS, agentSettings} from './agent-settings.ts'
+export type {AgentSettings} from './agent-settings.ts'
+export {AgentSettingError, AgentUsageError, SweepGoneError} from './errors.ts'
+export {FailurePolicy} from './failure-policy.ts'
+export type {StopVerdict} from './failure-policy.ts'
+export {agentLogLine} from './log-line.ts'
+export {parseCommands} from './command-parse.ts'
+export {OnlineCommandSource} from './online-source.ts'
+export type {OnlineSourceOptions} from './online-source.ts'
+export {PyJsonError, dumpPyJson, loadPyJson, toPyValue} from './py-json.ts'
+export {pyReprValue, pyStr} from './py-str.ts'
+export {FORWARDED_SIGNALS, SHUTDOWN_SIGNALS, processSignals, signalExitCode, signalLabel} from './signals.ts'
+export type {SignalSource} from './signals.ts'
+export {onlineSource} from './sources.ts'
+export {DEFAULT_SWEEP_COMMAND, buildCommandLine, commandText, expandEnvVars, macroWords, usesArgsJsonFile} from './sweep-command.ts'
+export type {CommandContext} from './sweep-command.ts'
+export {FAILING_EXIT, SweepAgent} from './sweep-agent.ts'
+export type {AgentEnd, SweepAgentDeps} from './sweep-agent.ts'
+export {paramFileText, trialFilePaths} from './trial-files.ts'
+export {TrialLauncher, TrialStartError, isSafeName} from './trial-launcher.ts'
+export {spawnTrial} from './trial-process.ts'
+export type {SpawnTrial, TrialExit, TrialProcess} from './trial-process.ts'
+export type {AgentArgs, AgentCommand, AgentCommandSource, AgentOutput, AgentSweep} from './types.ts'

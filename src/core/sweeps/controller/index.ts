@@ -1,0 +1,10 @@
+/** The local sweep controller (`nexus controller`, `nexus sweep --controller`). */
+export {OnlineControllerBackend} from './controller-backend.ts'
+export type {ControllerBackend} from './controller-backend.ts'
+export {LocalController} from './local-controller.ts'
+export type {ControllerEnd, ControllerOutput, LocalControllerOptions, SweepSearch} from './local-controller.ts'
+export {SWEEPS_SEARCH, runController} from './run-controller.ts'
+export type {RunControllerOptions} from './run-controller.ts'
+export {statusLine} from './status-line.ts'
+export {snapshotOf} from './sweep-snapshot.ts'
+export type {ControllerState, SchedulerState, SnapshotRun, SweepSnapshot} from './sweep-snapshot.ts'
