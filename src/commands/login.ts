@@ -26,6 +26,7 @@ Without a key, the key already configured (WANDB_API_KEY, netrc, settings) is ve
     verify: Flags.boolean({description: 'verify the key with the server before storing it', default: true, allowNo: true}),
     entity: Flags.string({description: 'entity (user or team) to use as default; saved to the global settings file'}),
     status: Flags.boolean({description: 'show who is logged in where (never prints the key)', exclusive: ['key-file', 'relogin', 'entity', 'cloud']}),
+    json: Flags.boolean({description: 'one JSON object (never the key): {"schema": 1, "baseUrl", "credentials", "user", "entity", "teams", "netrc", "settingsChanges"}; with --status also "loggedIn" and "problem"'}),
   }
 
   async run(): Promise<void> {
@@ -33,7 +34,14 @@ Without a key, the key already configured (WANDB_API_KEY, netrc, settings) is ve
     if (flags.status) {
       if (args.key !== undefined) throw new KeyInputError('--status takes no KEY.')
       const status = await loginStatus({host: flags.host, verify: flags.verify})
-      for (const line of status.lines) this.log(line)
+      if (flags.json) {
+        this.log(JSON.stringify({
+          schema: 1, baseUrl: status.baseUrl, credentials: status.credentials ?? null, loggedIn: status.problem === undefined && status.credentials !== undefined,
+          ...identityJson(status.identity), problem: status.problem?.userText ?? null,
+        }))
+      } else {
+        for (const line of status.lines) this.log(line)
+      }
       if (status.problem) throw status.problem
       return
     }
@@ -48,6 +56,14 @@ Without a key, the key already configured (WANDB_API_KEY, netrc, settings) is ve
       prompt: process.stdin.isTTY ? (url) => this.prompt(url) : undefined,
       notice: (line) => this.logToStderr(line),
     })
+    if (flags.json) {
+      this.log(JSON.stringify({
+        schema: 1, baseUrl: result.baseUrl.url, credentials: result.keyDescription, ...identityJson(result.identity),
+        netrc: result.netrc ? {path: result.netrc.path, machine: result.netrc.machine, created: result.netrc.created} : null,
+        settingsChanges: result.settingsChanges.map((c) => ({path: c.path, key: c.key, before: c.before ?? null, after: c.after ?? null})),
+      }))
+      return
+    }
     for (const line of result.lines) this.log(line)
   }
 
@@ -56,4 +72,9 @@ Without a key, the key already configured (WANDB_API_KEY, netrc, settings) is ve
     process.stderr.write(`Create a new API key at: ${authorizeUrl}\nStore your API key securely and do not share it.\n`)
     return promptHidden('Paste your API key and hit enter: ', process.stdin, process.stderr)
   }
+}
+
+/** The account's names for --json (null when not verified). */
+function identityJson(identity: {username: string; entity: string; teams: string[]} | undefined): {user: string | null; entity: string | null; teams: string[]} {
+  return {user: identity?.username ?? null, entity: identity?.entity ?? null, teams: identity?.teams ?? []}
 }

@@ -103,3 +103,27 @@ describe('nexus sync --quiet', () => {
     expect(refused.stderr).toContain('401')
   }, 120_000)
 })
+
+describe('--json of login and the mode commands', () => {
+  test('nexus offline/online --json: one object saying what changed; nexus login [--status] --json never holds the key', async () => {
+    const backend = await startBackend({quiet: true, apiKeys: [testKey(1)]})
+    const home = new TempHome()
+    open.backends.push(backend)
+    open.homes.push(home)
+    const off = await nexus(home, ['offline', '--json'])
+    expect(JSON.parse(off.stdout)).toEqual({schema: 1, command: 'offline', path: join(home.work, 'wandb', 'settings'), before: null, after: 'offline', changed: true})
+    const again = await nexus(home, ['offline', '--json'])
+    expect(JSON.parse(again.stdout)).toMatchObject({before: 'offline', after: 'offline', changed: false})
+    expect(JSON.parse((await nexus(home, ['online', '--json'])).stdout)).toMatchObject({command: 'online', before: 'offline', after: null, changed: true})
+
+    const login = await nexus(home, ['login', '--host', backend.url, '--json', testKey(1)])
+    expect(login.code).toBe(0)
+    expect(login.stdout).not.toContain(testKey(1))
+    const j = JSON.parse(login.stdout)
+    expect(j).toMatchObject({schema: 1, baseUrl: backend.url, user: expect.any(String), entity: 'nexus', netrc: {created: true}})
+    const status = await nexus(home, ['login', '--status', '--host', backend.url, '--json'])
+    expect(status.code).toBe(0)
+    expect(status.stdout).not.toContain(testKey(1))
+    expect(JSON.parse(status.stdout)).toMatchObject({schema: 1, baseUrl: backend.url, loggedIn: true, entity: 'nexus', problem: null})
+  }, 120_000)
+})

@@ -10,7 +10,7 @@ import {NoApiKeyError} from './errors.ts'
 import {resolveEnvironment, type Environment} from './environment.ts'
 import {describeIdentity} from './report.ts'
 import {SettingsFiles} from './settings-files.ts'
-import {fetchIdentity} from './viewer.ts'
+import {fetchIdentity, type Identity} from './viewer.ts'
 
 /** Options of loginStatus. */
 export interface LoginStatusOptions extends Environment {
@@ -26,6 +26,11 @@ export interface LoginStatusOptions extends Environment {
 export interface LoginStatus {
   lines: string[]
   problem?: UserFacingError
+  baseUrl: string
+  /** Where the credentials come from; undefined when there are none. */
+  credentials?: string
+  /** The account, when the server confirmed the key. */
+  identity?: Identity
 }
 
 /**
@@ -40,22 +45,24 @@ export async function loginStatus(o: LoginStatusOptions = {}): Promise<LoginStat
   const creds = resolveCredentials({...r, baseUrl: baseUrl.url, files})
   if (!creds) {
     lines.push('API key: none configured')
-    return {lines, problem: new NoApiKeyError(baseUrl.url)}
+    return {lines, problem: new NoApiKeyError(baseUrl.url), baseUrl: baseUrl.url}
   }
   if (creds.kind === 'identity-token-file') {
     lines.push(`Credentials: federated identity token ${creds.path} (from WANDB_IDENTITY_TOKEN_FILE; not checked by nexus)`)
-    return {lines}
+    return {lines, baseUrl: baseUrl.url, credentials: 'WANDB_IDENTITY_TOKEN_FILE'}
   }
   lines.push(`API key: from ${creds.description}`)
+  const base = {baseUrl: baseUrl.url, credentials: creds.description}
   if (o.verify === false) {
     lines.push('Not verified (--no-verify).')
-    return {lines}
+    return {lines, ...base}
   }
   try {
-    lines.push(...describeIdentity(await fetchIdentity({baseUrl: baseUrl.url, apiKey: creds.apiKey, policy: o.policy, fetch: o.fetch}), baseUrl.url))
-    return {lines}
+    const identity = await fetchIdentity({baseUrl: baseUrl.url, apiKey: creds.apiKey, policy: o.policy, fetch: o.fetch})
+    lines.push(...describeIdentity(identity, baseUrl.url))
+    return {lines, ...base, identity}
   } catch (err) {
-    if (err instanceof UserFacingError) return {lines, problem: err}
+    if (err instanceof UserFacingError) return {lines, problem: err, ...base}
     throw err
   }
 }
