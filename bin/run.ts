@@ -41,6 +41,11 @@ async function main(): Promise<void> {
     process.exitCode = 2
     return
   }
+  if (routed.kind === 'leet') {
+    const {runCoreLeet} = await import('../src/commands/leet/core-leet.ts')
+    process.exitCode = await runCoreLeet(routed.argv)
+    return
+  }
   let notShared: string | undefined
   if (routed.argv[0] === 'service') {
     const shared = await tryStandIn(routed.argv.slice(1))

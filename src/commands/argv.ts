@@ -11,12 +11,16 @@ export type Routed =
   | {kind: 'run'; argv: string[]}
   | {kind: 'version'}
   | {kind: 'error'; message: string}
+  /** `wandb-core leet …` (and `nexus leet <command>` but inspect): src/commands/leet/core-leet.ts, without oclif. */
+  | {kind: 'leet'; argv: string[]}
 
 /**
  * Decides what the raw argv means before oclif sees it:
  * - `--version` / `-v` alone: our version line;
  * - installed as `wandb-core` (or started with a service flag first): the service, as the SDK
  *   launches `wandb-core --port-filename F --pid N ...` with no subcommand;
+ * - `leet …` as wandb-core, or `leet <command>` other than inspect: the leet front (it prints
+ *   `leet inspect --summary` itself and hands everything else to the original Go core);
  * - anything else: passed to oclif unchanged.
  */
 export function routeArgv(args: string[], execPath: string): Routed {
@@ -25,10 +29,11 @@ export function routeArgv(args: string[], execPath: string): Routed {
   const first = args[0] ?? ''
   const flagName = first.split('=')[0]
   if (self === 'wandb-core') {
-    if (first === 'leet') return {kind: 'error', message: 'nexus: `wandb-core leet` (the terminal UI) is not provided by nexus.'}
+    if (first === 'leet') return {kind: 'leet', argv: args.slice(1)}
     if (first === 'service') return {kind: 'run', argv: args}
     return {kind: 'run', argv: ['service', ...args]}
   }
+  if (first === 'leet' && args[1] !== 'inspect') return {kind: 'leet', argv: args.slice(1)}
   if (SERVICE_FLAGS.has(flagName)) return {kind: 'run', argv: ['service', ...args]}
   return {kind: 'run', argv: args}
 }

@@ -10,6 +10,7 @@ import Completion from './completion.ts'
 import Controller from './controller.ts'
 import Disabled from './disabled.ts'
 import Enabled from './enabled.ts'
+import LeetInspect from './leet/inspect.ts'
 import Login from './login.ts'
 import Offline from './offline.ts'
 import Online from './online.ts'
@@ -34,5 +35,6 @@ export const COMMANDS = {
   service: Service,
   'service:install': ServiceInstall,
   version: Version,
+  'leet:inspect': LeetInspect,
   completion: Completion,
 }
