@@ -2,7 +2,7 @@
 # Create .venv with the real wandb SDK (our differential oracle: it ships the Go wandb-core), plus
 # numpy and pillow, which the SDK needs for media (wandb.Image from arrays, wandb.Histogram).
 # With --test also the test suite's other oracles: sweeps (the search engine of wandb's local
-# sweep controller, for test/core/sweeps/search).
+# sweep controller, for test/core/sweeps/search) and optuna (an engine of wandb sweep-scheduler).
 # Idempotent: does nothing when .venv already holds the pinned versions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,14 +10,15 @@ WANDB_VERSION="0.31.0"
 NUMPY_VERSION="2.4.6"
 PILLOW_VERSION="13.0.0"
 SWEEPS_VERSION="0.2.0"
+OPTUNA_VERSION="5.1.0"
 PY="${PYTHON:-python3}"
 want=("wandb==$WANDB_VERSION" "pyyaml>=6" "numpy==$NUMPY_VERSION" "pillow==$PILLOW_VERSION")
 check="import wandb, numpy, PIL, sys; ok = (wandb.__version__, numpy.__version__, PIL.__version__) == ('$WANDB_VERSION', '$NUMPY_VERSION', '$PILLOW_VERSION')"
 what="wandb $WANDB_VERSION, numpy and pillow"
 if [ "${1:-}" = "--test" ]; then
-  want+=("sweeps==$SWEEPS_VERSION")
-  check="$check; import sweeps; ok = ok and sweeps.__version__ == '$SWEEPS_VERSION'"
-  what="$what, sweeps $SWEEPS_VERSION"
+  want+=("sweeps==$SWEEPS_VERSION" "optuna==$OPTUNA_VERSION")
+  check="$check; import sweeps, optuna; ok = ok and (sweeps.__version__, optuna.__version__) == ('$SWEEPS_VERSION', '$OPTUNA_VERSION')"
+  what="$what, sweeps $SWEEPS_VERSION, optuna $OPTUNA_VERSION"
 fi
 if [ -x .venv/bin/python ] && .venv/bin/python -c "$check; sys.exit(0 if ok else 1)" 2>/dev/null; then
   echo "setup-python: .venv has $what"

@@ -82,11 +82,28 @@ interface FlowOutcome {
   operations: string[]
 }
 
+/** Engine optuna (installed by setup-python.sh --test): a random search of three runs. */
+const OPTUNA = `program: sweep_train.py
+method: random
+run_cap: 3
+metric:
+  name: loss
+  goal: minimize
+parameters:
+  lr:
+    min: 0.001
+    max: 0.1
+  layers:
+    values: [1, 2]
+scheduler:
+  engine: optuna
+`
+
 /** A scheduler-enabled sweep driven to its end by the scheduler on `core` and a real agent. */
-async function flow(core: Core): Promise<FlowOutcome> {
+async function flow(core: Core, config = GRID): Promise<FlowOutcome> {
   const {backend, box} = await sandbox()
   box.copyScenario('sweep_train.py')
-  const sweepId = await createSweep(box, GRID)
+  const sweepId = await createSweep(box, config)
   const agent = box.cli(['agent', `${ENTITY}/${PROJECT}/${sweepId}`], {timeoutMs: 240_000})
   const r = await scheduler(box, core, [`${ENTITY}/${PROJECT}/${sweepId}`, '--batch-size', '2', '--poll-interval', '1'])
   const a = await agent
@@ -147,6 +164,26 @@ describe('wandb sweep-scheduler, Go core vs nexus', () => {
     const last = 'wandb: Sweep scheduler for <SWEEP> exited: the sweep finished or was canceled (the search space is exhausted).'
     expect(go.lines.at(-1)).toBe(last)
     expect(ours.lines.at(-1)).toBe(last)
+  }, 480_000)
+
+  test('engine optuna: at least run_cap finished runs in range, the sweep finished, the same closing line on both cores', async () => {
+    const [go, ours] = await Promise.all([flow('go', OPTUNA), flow('nexus', OPTUNA)])
+    for (const o of [go, ours]) {
+      expect(o.code, o.text).toBe(0)
+      expect(o.sweep.state).toBe('FINISHED')
+      expect(o.unknown).toEqual([])
+      // the run cap ends the sweep; a run enqueued just before may stay pending, on Go as on nexus
+      expect(o.sweep.runs.filter((r) => r.state === 'finished').length).toBeGreaterThanOrEqual(3)
+      for (const run of o.sweep.runs) {
+        expect(['finished', 'pending']).toContain(run.state)
+        expect(run.config.lr as number).toBeGreaterThanOrEqual(0.001)
+        expect(run.config.lr as number).toBeLessThanOrEqual(0.1)
+        expect([1, 2]).toContain(run.config.layers as number)
+      }
+    }
+    expect(ours.operations).toEqual(go.operations)
+    expect(go.lines.at(-1)).toBe('wandb: Sweep scheduler for <SWEEP> exited: the sweep finished or was canceled (the run cap was hit).')
+    expect(ours.lines.at(-1)).toBe(go.lines.at(-1))
   }, 480_000)
 
   test('the same clear errors: an unknown sweep, a sweep without a scheduler block, a sweep without a metric', async () => {
