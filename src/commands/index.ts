@@ -4,9 +4,12 @@
  * Keys are command ids (topics joined with ':'); add every new command here.
  */
 import Agent from './agent.ts'
+import ArtifactCacheCleanup from './artifact/cache/cleanup.ts'
 import ArtifactGet from './artifact/get.ts'
+import ArtifactLs from './artifact/ls.ts'
 import ArtifactPut from './artifact/put.ts'
 import Completion from './completion.ts'
+import Clean from './clean.ts'
 import Controller from './controller.ts'
 import Disabled from './disabled.ts'
 import Enabled from './enabled.ts'
@@ -25,6 +28,9 @@ export const COMMANDS = {
   sync: Sync,
   'artifact:put': ArtifactPut,
   'artifact:get': ArtifactGet,
+  'artifact:ls': ArtifactLs,
+  'artifact:cache:cleanup': ArtifactCacheCleanup,
+  clean: Clean,
   sweep: Sweep,
   agent: Agent,
   controller: Controller,

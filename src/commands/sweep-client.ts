@@ -6,6 +6,9 @@
  */
 import {NoApiKeyError, SettingsFiles, resolveApiKey, resolveBaseUrl, type ResolvedApiKey} from '../core/credentials/index.ts'
 import {SweepApi, settingsDefaults, type SettingsDefaults, type SweepOutput} from '../core/sweeps/index.ts'
+import {wandbLines} from './ui/wandb-lines.ts'
+
+export {wandbLines}
 
 export interface SweepClient {
   /** The key and where it came from (never logged). */
@@ -34,16 +37,6 @@ export function sweepClient(flags: {'api-key'?: string; 'base-url'?: string}, lo
   }
 }
 
-/** wandb's termlog/termwarn/termerror lines (`wandb: …`, `wandb: WARNING …`, `wandb: ERROR …`) through `log`; WANDB_SILENT hides them. */
-export function wandbLines(log: (line: string) => void): SweepOutput & {error(line: string): void} {
-  const silent = isTrue(process.env.WANDB_SILENT)
-  return {
-    info: (line) => silent || log(`wandb: ${line}`),
-    warn: (line) => silent || log(`wandb: WARNING ${line}`),
-    error: (line) => silent || log(`wandb: ERROR ${line}`),
-  }
-}
-
 /** Aborts on the first SIGINT/SIGTERM; `stoppedBy` names it. Call `release` when done. */
 export function stopOnSignal(): {signal: AbortSignal; stoppedBy: () => 'SIGINT' | 'SIGTERM' | undefined; release: () => void} {
   const abort = new AbortController()
@@ -60,9 +53,4 @@ export function stopOnSignal(): {signal: AbortSignal; stoppedBy: () => 'SIGINT' 
     process.off('SIGINT', onInt)
     process.off('SIGTERM', onTerm)
   }}
-}
-
-/** The SDK's reading of a boolean setting from the environment. */
-function isTrue(value: string | undefined): boolean {
-  return value !== undefined && ['1', 'true', 't', 'yes', 'y', 'on'].includes(value.trim().toLowerCase())
 }

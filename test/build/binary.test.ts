@@ -10,7 +10,7 @@ import {createHash} from 'node:crypto'
 import {DIST, hostBinary, run} from '../helpers/binary.ts'
 import pjson from '../../package.json' with {type: 'json'}
 
-const COMMANDS = ['login', 'sync', 'artifact', 'sweep', 'agent', 'controller', 'offline', 'online', 'disabled', 'enabled', 'service']
+const COMMANDS = ['login', 'sync', 'artifact', 'sweep', 'agent', 'controller', 'clean', 'completion', 'version', 'offline', 'online', 'disabled', 'enabled', 'service']
 
 describe('compiled binary', () => {
   test('--version prints the nexus version and the wandb protocol version', async () => {

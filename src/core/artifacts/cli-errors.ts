@@ -12,7 +12,8 @@ import {
 /** The exit codes the artifact commands use (see src/commands/exit-codes.ts). */
 export const ARTIFACT_EXIT = {INTERNAL: 1, USAGE: 2, AUTH: 4, NETWORK: 5, LOCAL_FILE: 8} as const
 
-const sentence = (s: string) => {
+/** An error message as a sentence: without the `artifacts: ` prefix, capitalised, with a final stop. */
+export const sentence = (s: string) => {
   const t = s.replace(/^artifacts: /, '').trim()
   const cap = t.charAt(0).toUpperCase() + t.slice(1)
   return /[.!?]$/.test(cap) ? cap : `${cap}.`

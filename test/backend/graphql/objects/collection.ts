@@ -9,6 +9,7 @@ import type {AliasRow, CollectionRow, MembershipRow} from '../../store/index.ts'
 import {artifactFiles, artifactObject} from './artifact.ts'
 import {connection} from './connection.ts'
 import {projectObject} from './project.ts'
+import {versionedArtifacts, type VersionedArtifactsArgs} from './versioned-artifacts.ts'
 
 /** A collection; `__typename` is ArtifactSequence or ArtifactPortfolio. */
 export function collectionObject(ctx: Ctx, c: CollectionRow): GqlObject {
@@ -46,11 +47,7 @@ export function collectionObject(ctx: Ctx, c: CollectionRow): GqlObject {
     },
     artifactMemberships: (args: {first?: number; after?: string}) =>
       connection('ArtifactCollectionMembershipConnection', [...versions()].reverse(), args, (m) => membershipObject(ctx, c, m)),
-    artifacts: (args: {first?: number; after?: string}) =>
-      connection('VersionedArtifactConnection', [...versions()].reverse(), args, (m) => {
-        const a = store.artifacts.get(m.artifact_id)
-        return a ? artifactObject(ctx, a) : null
-      }),
+    artifacts: (args: VersionedArtifactsArgs) => versionedArtifacts(ctx, c, args),
     aliases: (args: {first?: number; after?: string}) => {
       const all = versions().flatMap((m) => store.collections.aliasesIn(c.id, m.artifact_id))
       return connection('ArtifactAliasConnection', all, args, (al) => aliasObject(ctx, al))
