@@ -18,20 +18,8 @@ export async function pyyaml(cases: OracleCase[]): Promise<OracleResult[]> {
   return JSON.parse(r.stdout) as OracleResult[]
 }
 
-/** Python's `json.dumps(value)` (default separators, ensure_ascii, NaN/Infinity allowed). */
-export function pyJson(v: PyValue): string {
-  if (v === null) return 'null'
-  if (typeof v === 'boolean') return v ? 'true' : 'false'
-  if (typeof v === 'bigint') return v.toString()
-  if (v instanceof PyFloat) {
-    if (Number.isNaN(v.value)) return 'NaN'
-    if (!Number.isFinite(v.value)) return v.value > 0 ? 'Infinity' : '-Infinity'
-    return pyFloatRepr(v.value)
-  }
-  if (typeof v === 'string') return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-  if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`
-  return `{${[...v].map(([k, x]) => `${pyJson(k)}: ${pyJson(x)}`).join(', ')}}`
-}
+/** Python's `json.dumps(value)` (default separators, ensure_ascii, NaN/Infinity allowed): the agent's own. */
+export {dumpPyJson as pyJson} from '../../../src/core/sweeps/agent/index.ts'
 
 /** A seeded PRNG (Park–Miller), so failures reproduce. */
 export function prng(seed: number): () => number {
