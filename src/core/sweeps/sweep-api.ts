@@ -61,6 +61,21 @@ export function envNumber(env: Env, name: string): number | undefined {
   return Number.isFinite(n) ? n : undefined
 }
 
+/** The GraphQL client of the sweep commands and the SDK's retry overrides from the environment (WANDB__GRAPHQL_* / WANDB_X_GRAPHQL_*). */
+export function sweepGraphQL(o: SweepApiOptions): {gql: GraphQLClient; overrides: Parameters<typeof withOverrides>[1]} {
+  const env = o.env ?? process.env
+  const http = new HttpClient({baseUrl: o.baseUrl, authorization: () => basicAuthorization(o.apiKey), logger: o.logger ?? nullLogger, fetch: o.fetch})
+  return {
+    gql: new GraphQLClient(http),
+    overrides: {
+      maxRetries: envNumber(env, 'graphql_retry_max'),
+      waitMinSeconds: envNumber(env, 'graphql_retry_wait_min_seconds'),
+      waitMaxSeconds: envNumber(env, 'graphql_retry_wait_max_seconds'),
+      timeoutSeconds: envNumber(env, 'graphql_timeout_seconds'),
+    },
+  }
+}
+
 /** GraphQL for sweeps. Each method throws the api's errors (HttpError, NetworkError, TimeoutError, GraphQLError). */
 export class SweepApi {
   readonly #gql: GraphQLClient
@@ -68,15 +83,9 @@ export class SweepApi {
   readonly #signal: AbortSignal | undefined
 
   constructor(o: SweepApiOptions) {
-    const env = o.env ?? process.env
-    const http = new HttpClient({baseUrl: o.baseUrl, authorization: () => basicAuthorization(o.apiKey), logger: o.logger ?? nullLogger, fetch: o.fetch})
-    this.#gql = new GraphQLClient(http)
-    this.#policy = withOverrides(GRAPHQL_POLICY, {
-      maxRetries: envNumber(env, 'graphql_retry_max'),
-      waitMinSeconds: envNumber(env, 'graphql_retry_wait_min_seconds'),
-      waitMaxSeconds: envNumber(env, 'graphql_retry_wait_max_seconds'),
-      timeoutSeconds: envNumber(env, 'graphql_timeout_seconds'),
-    })
+    const {gql, overrides} = sweepGraphQL(o)
+    this.#gql = gql
+    this.#policy = withOverrides(GRAPHQL_POLICY, overrides)
     this.#signal = o.signal
   }
 

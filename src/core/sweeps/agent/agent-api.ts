@@ -2,9 +2,8 @@
  * The agent's requests to a W&B server, on the shared HTTP stack with the same GraphQL retry
  * policy and overrides as SweepApi; the heartbeat gets wandb's 60 s timeout.
  */
-import {GRAPHQL_POLICY, GraphQLClient, HttpClient, basicAuthorization, withOverrides, type RetryPolicy} from '../../api/index.ts'
-import {nullLogger} from '../../observability/index.ts'
-import {envNumber, type SweepApiOptions} from '../sweep-api.ts'
+import {GRAPHQL_POLICY, withOverrides, type GraphQLClient, type RetryPolicy} from '../../api/index.ts'
+import {sweepGraphQL, type SweepApiOptions} from '../sweep-api.ts'
 import {AGENT_HEARTBEAT, CREATE_AGENT, SWEEP_WITH_RUNS, type AgentHeartbeatData, type CreateAgentData, type SweepWithRunsData} from './documents.ts'
 
 /** The sweep as the agent reads it. */
@@ -24,15 +23,10 @@ export class AgentApi {
   readonly #signal: AbortSignal | undefined
 
   constructor(o: SweepApiOptions) {
-    const env = o.env ?? process.env
-    const http = new HttpClient({baseUrl: o.baseUrl, authorization: () => basicAuthorization(o.apiKey), logger: o.logger ?? nullLogger, fetch: o.fetch})
-    this.#gql = new GraphQLClient(http)
-    const overrides = {
-      maxRetries: envNumber(env, 'graphql_retry_max'),
-      waitMinSeconds: envNumber(env, 'graphql_retry_wait_min_seconds'),
-      waitMaxSeconds: envNumber(env, 'graphql_retry_wait_max_seconds'),
-    }
-    this.#policy = withOverrides(GRAPHQL_POLICY, {...overrides, timeoutSeconds: envNumber(env, 'graphql_timeout_seconds')})
+    const {gql, overrides} = sweepGraphQL(o)
+    this.#gql = gql
+    this.#policy = withOverrides(GRAPHQL_POLICY, overrides)
+    // wandb gives the heartbeat a 60 s timeout of its own
     this.#heartbeatPolicy = withOverrides(GRAPHQL_POLICY, {...overrides, timeoutSeconds: 60})
     this.#signal = o.signal
   }
