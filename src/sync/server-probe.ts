@@ -1,4 +1,4 @@
-import {basicAuthorization, VIEWER_QUERY} from '../core/api/index.ts'
+import {basicAuthorization, TlsError, Transport, TransportError, tlsFailureCode, VIEWER_QUERY} from '../core/api/index.ts'
 import {errorMessage} from '../core/errors.ts'
 import {ExitCode} from '../core/exit-codes.ts'
 import type {Clock} from '../core/runtime/index.ts'
@@ -20,6 +20,8 @@ export interface ProbeOptions {
   /** "waiting for http://…/graphql: connection refused, retrying for 52 s more" */
   report: (line: string) => void
   fetch?: typeof fetch
+  /** Proxies and TLS (default: Transport.fromEnv(), the CLI's). */
+  transport?: Transport
 }
 
 /**
@@ -33,6 +35,7 @@ export async function probeServer(o: ProbeOptions): Promise<void> {
   const deadline = o.clock.now() + o.timeoutMs
   let wait = 500
   let last = ''
+  const transport = o.transport ?? Transport.fromEnv()
   for (;;) {
     if (o.signal?.aborted) throw o.signal.reason
     const left = deadline - o.clock.now()
@@ -40,6 +43,7 @@ export async function probeServer(o: ProbeOptions): Promise<void> {
       const signals = [AbortSignal.timeout(Math.max(1, Math.min(TRY_TIMEOUT_MS, left)))]
       if (o.signal) signals.push(o.signal)
       const response = await (o.fetch ?? fetch)(url, {
+        ...transport.forUrl(url).options,
         method: 'POST', signal: AbortSignal.any(signals),
         headers: {'content-type': 'application/json', authorization: basicAuthorization(o.apiKey)},
         body: JSON.stringify({query: VIEWER_QUERY, operationName: 'Viewer', variables: {}}),
@@ -53,6 +57,13 @@ export async function probeServer(o: ProbeOptions): Promise<void> {
       last = `HTTP ${status}`
     } catch (err) {
       if (err instanceof SyncError) throw err
+      if (err instanceof TransportError) throw new SyncError(`sync: ${err.message}`, err.userText, {cause: err, exitCode: ExitCode.NETWORK})
+      const tls = tlsFailureCode(err)
+      if (tls) {
+        // retrying cannot make the certificate trusted
+        const cause = new TlsError('POST', url, tls, errorMessage(err), {cause: err})
+        throw new SyncError(`sync: ${cause.message}`, `The TLS certificate of ${o.baseUrl} is not trusted (${tls}: ${errorMessage(err)}). Set SSL_CERT_FILE or REQUESTS_CA_BUNDLE to a CA bundle that signs it, or WANDB_INSECURE_DISABLE_SSL=true to skip verification.`, {cause, exitCode: ExitCode.NETWORK})
+      }
       if (o.signal?.aborted) throw o.signal.reason
       last = describeFailure(err)
       if (last === errorMessage(err) && /abort/i.test(last)) last = 'no answer'

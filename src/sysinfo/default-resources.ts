@@ -5,6 +5,7 @@ import type {MonitorSettings} from './monitor-settings.ts'
 import {NvidiaGpuResource} from './nvidia-gpu.ts'
 import {NvidiaSmiResource, smiRunner} from './nvidia-smi-resource.ts'
 import {NvidiaWorkerResource} from './nvidia-worker-resource.ts'
+import {OpenMetricsResource} from './open-metrics-resource.ts'
 import {findNvmlLibrary} from './nvml-library.ts'
 import {openNvml} from './nvml-ffi.ts'
 import {PortableSystemResource, type SystemInformationApi} from './portable-system.ts'
@@ -13,12 +14,16 @@ import type {Resource} from './resource.ts'
 /**
  * The resources for this host: the system resource for the platform (Linux: /proc; macOS and
  * Windows: systeminformation) and, where present, NVIDIA GPUs (NVML through bun:ffi from an
- * absolute library path, on a worker thread; else `nvidia-smi` when it is on PATH). A compiled
+ * absolute library path, on a worker thread; else `nvidia-smi` when it is on PATH), and, on every
+ * platform, the endpoints of x_stats_open_metrics_endpoints when there are any. A compiled
  * binary needs src/sysinfo/nvml-worker.ts as an extra `bun build --compile` entry point for the
  * worker; without it NVML is read on the main thread. A source that cannot be opened is
  * left out and logged at debug level; this never rejects.
  */
-export async function createResources(s: MonitorSettings, o: {now: () => number; logger: Logger; platform?: NodeJS.Platform}): Promise<Resource[]> {
+export async function createResources(
+  s: MonitorSettings,
+  o: {now: () => number; logger: Logger; platform?: NodeJS.Platform; fetch?: typeof fetch},
+): Promise<Resource[]> {
   const platform = o.platform ?? process.platform
   const out: Resource[] = []
   const common = {pid: s.pid, trackProcessTree: s.trackProcessTree, diskPaths: s.diskPaths}
@@ -34,6 +39,9 @@ export async function createResources(s: MonitorSettings, o: {now: () => number;
   }
   const gpu = await nvidiaResource(s, o.logger, platform)
   if (gpu) out.push(gpu)
+  if (s.openMetricsEndpoints.size > 0) {
+    out.push(new OpenMetricsResource({endpoints: s.openMetricsEndpoints, filters: s.openMetricsFilters, headers: s.openMetricsHeaders, logger: o.logger, fetch: o.fetch}))
+  }
   return out
 }
 

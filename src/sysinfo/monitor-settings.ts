@@ -1,4 +1,4 @@
-import type {Settings} from '../core/proto.ts'
+import type {OpenMetricsFilters, Settings} from '../core/proto.ts'
 
 /** Go core's default sampling period, in seconds (`defaultSamplingInterval`). */
 export const DEFAULT_SAMPLING_INTERVAL_S = 15
@@ -37,6 +37,32 @@ export interface MonitorSettings {
   cpuLogicalCount: number
   gpuCount: number
   gpuType: string
+  /** OpenMetrics endpoints to scrape every interval: name → URL (x_stats_open_metrics_endpoints). */
+  openMetricsEndpoints: Map<string, string>
+  /** Which scraped samples are kept (x_stats_open_metrics_filters); [] keeps every gauge and counter. */
+  openMetricsFilters: OpenMetricsFilterSpec[]
+  /** Headers sent with every OpenMetrics request (x_stats_open_metrics_http_headers). */
+  openMetricsHeaders: Map<string, string>
+}
+
+/**
+ * One filter of x_stats_open_metrics_filters: a sample is kept when `metricRegex` matches
+ * `<endpoint name>.<metric name>` and every label in `labelRegexes` exists with a matching value.
+ * The setting's sequence form gives filters without label regexes.
+ */
+export interface OpenMetricsFilterSpec {
+  metricRegex: string
+  labelRegexes: Map<string, string>
+}
+
+/** The filters of the OpenMetricsFilters setting (a sequence of regexes, or regex → label regexes). */
+export function openMetricsFilterSpecs(f: OpenMetricsFilters | undefined): OpenMetricsFilterSpec[] {
+  const v = f?.value
+  if (v?.oneofKind === 'sequence') return v.sequence.value.map((metricRegex) => ({metricRegex, labelRegexes: new Map()}))
+  if (v?.oneofKind === 'mapping') {
+    return Object.entries(v.mapping.value).map(([metricRegex, labels]) => ({metricRegex, labelRegexes: new Map(Object.entries(labels.value))}))
+  }
+  return []
 }
 
 /** Reads the monitor's settings from the SDK's Settings proto. */
@@ -61,5 +87,8 @@ export function monitorSettings(s: Settings): MonitorSettings {
     cpuLogicalCount: s.x_stats_cpu_logical_count?.value ?? 0,
     gpuCount: s.x_stats_gpu_count?.value ?? 0,
     gpuType: s.x_stats_gpu_type?.value ?? '',
+    openMetricsEndpoints: new Map(Object.entries(s.x_stats_open_metrics_endpoints?.value ?? {})),
+    openMetricsFilters: openMetricsFilterSpecs(s.x_stats_open_metrics_filters),
+    openMetricsHeaders: new Map(Object.entries(s.x_stats_open_metrics_http_headers?.value ?? {})),
   }
 }

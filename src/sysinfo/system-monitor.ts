@@ -22,6 +22,11 @@ export interface SystemMonitorOptions {
   writerId?: string
   /** The run's git remote/commit, read when the machine description is probed. */
   git?: () => GitRepoRecord | undefined
+  /**
+   * Awaited before the hardware record is built: the run's CoreWeave lookup, whose record the
+   * run merges into the machine description itself (wandb-core puts it into the same record).
+   */
+  beforeHardwareProbe?: () => Promise<void> | undefined
 }
 
 export type MonitorState = 'stopped' | 'running' | 'paused' | 'finished'
@@ -111,6 +116,7 @@ export class SystemMonitor {
     if (this.#s.disableMeta || this.#s.disableMachineInfo || this.#state === 'finished') return []
     const writerId = this.#o.writerId ?? ''
     const resources = this.#sampling ? await this.#getResources() : []
+    await this.#o.beforeHardwareProbe?.()
     return [
       executionContext(this.#o.settings, {writerId, git: this.#o.git?.()}),
       await probeResources(resources, this.#s, {writerId, logger: this.#o.logger}),

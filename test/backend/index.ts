@@ -30,11 +30,13 @@ export interface BackendOptions {
   apiKeys?: string[]
   /** Suppress the per-request log lines (unknown GraphQL operations are still reported). */
   quiet?: boolean
+  /** Serve HTTPS with this certificate and key (PEM); `url` is then https://127.0.0.1:PORT. */
+  tls?: {cert: string; key: string}
 }
 
 /** A running backend. `stop()` (or `await using`) closes the server and the database. */
 export interface Backend {
-  /** "http://127.0.0.1:PORT" (no trailing slash). */
+  /** "http://127.0.0.1:PORT" (https:// with the tls option; no trailing slash). */
   url: string
   port: number
   /** A valid API key (≥ 40 characters) for clients. */
@@ -66,19 +68,21 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
   const store = new Store(opts.dbPath ?? ':memory:')
   let server: BackendServer
   try {
-    server = new BackendServer({port: opts.port ?? 0, store, auth: new Auth(opts.apiKeys), quiet: opts.quiet ?? false})
+    server = new BackendServer({port: opts.port ?? 0, store, auth: new Auth(opts.apiKeys), quiet: opts.quiet ?? false, tls: opts.tls})
   } catch (e) {
     store.close()
     throw e
   }
   const url = server.url
+  // the inspection calls trust the backend's own certificate
+  const tls = opts.tls ? {tls: {ca: opts.tls.cert}} : {}
   const get = async <T>(route: string): Promise<T> => {
-    const res = await fetch(`${url}/_inspect/${route}`)
+    const res = await fetch(`${url}/_inspect/${route}`, tls)
     if (!res.ok) throw new Error(`GET /_inspect/${route}: HTTP ${res.status} ${await res.text()}`)
     return (await res.json()) as T
   }
   const send = async (method: string, route: string, body?: unknown): Promise<void> => {
-    const res = await fetch(`${url}/_inspect/${route}`, {method, body: body === undefined ? undefined : JSON.stringify(body), headers: {'Content-Type': 'application/json'}})
+    const res = await fetch(`${url}/_inspect/${route}`, {...tls, method, body: body === undefined ? undefined : JSON.stringify(body), headers: {'Content-Type': 'application/json'}})
     if (!res.ok) throw new Error(`${method} /_inspect/${route}: HTTP ${res.status} ${await res.text()}`)
   }
   let stopped = false

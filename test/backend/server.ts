@@ -32,6 +32,8 @@ export interface ServerOptions {
   store: Store
   auth: Auth
   quiet: boolean
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: {cert: string; key: string}
 }
 
 /** A running backend HTTP server. `stop()` closes it (idempotent); the store stays open. */
@@ -52,6 +54,7 @@ export class BackendServer {
       port: opts.port,
       idleTimeout: IDLE_TIMEOUT_S,
       maxRequestBodySize: MAX_BODY_BYTES,
+      ...(opts.tls ? {tls: opts.tls} : {}),
       fetch: (req) => this.handle(req),
       error: (e) => {
         console.error('[backend] internal error:', e)
@@ -59,7 +62,7 @@ export class BackendServer {
       },
     })
     this.port = this.server.port as number
-    this.url = `http://127.0.0.1:${this.port}`
+    this.url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`
   }
 
   /** Stops accepting requests and closes open connections. Idempotent. */

@@ -1,9 +1,12 @@
 import ky, {HTTPError, TimeoutError as KyTimeoutError, type Options} from 'ky'
 import {HttpError, NetworkError, TimeoutError, WandbError, redactUrl} from '../errors.ts'
 import type {Logger} from '../observability/index.ts'
+import {currentOperation} from '../operations/index.ts'
 import {NEXUS_VERSION} from '../version.ts'
 import type {NetworkPeeker} from './network-peeker.ts'
 import {backoffMs, type RetryPolicy} from './retry-policy.ts'
+import {Transport} from './transport.ts'
+import {TlsError, TransportError, tlsFailureCode} from './transport-errors.ts'
 
 /** Bun's fetch reports connection failures as TypeError with one of these codes; ky does not know them. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ConnectionRefused', 'ConnectionClosed', 'FailedToOpenSocket'])
@@ -20,6 +23,12 @@ export interface HttpClientOptions {
   extraHeaders?: Record<string, string>
   logger: Logger
   peeker?: NetworkPeeker
+  /**
+   * Proxies and TLS for every request (settings http_proxy/https_proxy, HTTP(S)_PROXY/NO_PROXY,
+   * Proxy-Authorization, insecure_disable_ssl, CA bundles). Default: Transport.fromEnv(), the
+   * CLI's; a run's clients pass Transport.fromSettings(settings).
+   */
+  transport?: Transport
   /** For tests: replaces globalThis.fetch. */
   fetch?: typeof fetch
 }
@@ -46,10 +55,13 @@ export interface SendOptions {
  */
 export class HttpClient {
   readonly baseUrl: URL
+  readonly transport: Transport
   readonly #opts: HttpClientOptions
 
+  /** Throws TransportError when no transport is given and the environment's settings are malformed. */
   constructor(opts: HttpClientOptions) {
     this.baseUrl = new URL(opts.baseUrl.replace(/\/+$/, '') + '/')
+    this.transport = opts.transport ?? Transport.fromEnv()
     this.#opts = opts
   }
 
@@ -80,8 +92,13 @@ export class HttpClient {
     if (!has('user-agent')) headers['user-agent'] = `wandb-core nexus/${NEXUS_VERSION}`
     const withAuth = (o.auth ?? true) && this.isUnderBase(o.url)
     const peeker = this.#opts.peeker
+    let route: ReturnType<Transport['forUrl']> | undefined
     try {
+      route = this.transport.forUrl(o.url)
+      // The proxy's credential goes to the proxy only (Transport puts it on the CONNECT or the proxy request).
+      if (route.proxy) for (const k of Object.keys(headers)) if (k.toLowerCase() === 'proxy-authorization') delete headers[k]
       return await ky(o.url, {
+        ...route.options,
         method: o.method,
         headers,
         body: o.body,
@@ -99,7 +116,9 @@ export class HttpClient {
           delay: (attempt) => backoffMs(policy, attempt - 1),
           retryOnTimeout: true,
           shouldRetry: ({error}) => {
+            reportRetry(error, retryable)
             if (error instanceof HTTPError || error instanceof KyTimeoutError) return undefined
+            if (tlsFailureCode(error)) return false
             return isNetworkFailure(error) ? true : undefined
           },
         },
@@ -127,31 +146,62 @@ export class HttpClient {
         },
       })
     } catch (err) {
-      throw await classify(err, o)
+      throw await classify(err, o, route?.proxy?.source)
+    } finally {
+      // Go clears the operation's error status when the (retried) request ends, however it ended.
+      currentOperation()?.clearError()
     }
   }
 }
 
+/**
+ * Marks the calling operation (see operations' withOperation) as retrying, as Go's retry logging
+ * does ("retrying HTTP 503: …", "retrying: <error>"). ky asks shouldRetry only while retries are
+ * left, before its back-off wait, so the status shows during the wait; send() clears it.
+ */
+function reportRetry(error: unknown, retryable: number[]): void {
+  const op = currentOperation()
+  if (!op) return
+  if (error instanceof HTTPError) {
+    if (retryable.includes(error.response.status)) op.markRetryingHttp(error.response.status, error.response.statusText, (error as {data?: unknown}).data)
+  } else if (error instanceof KyTimeoutError || (error as Error)?.name === 'NetworkError' || isNetworkFailure(error)) {
+    op.markRetryingError(error)
+  }
+}
+
+/** 407 is the proxy asking for other credentials: retrying cannot change them, whatever the policy. */
+const PROXY_AUTH_REQUIRED = 407
+
 function retryableStatuses(policy: RetryPolicy): number[] {
   const out: number[] = []
-  for (let s = 400; s < 600; s++) if (policy.retryStatus(s)) out.push(s)
+  for (let s = 400; s < 600; s++) if (s !== PROXY_AUTH_REQUIRED && policy.retryStatus(s)) out.push(s)
   return out
 }
 
 function isNetworkFailure(err: unknown): boolean {
   const code = (err as {code?: string})?.code
   if (code && NETWORK_CODES.has(code)) return true
+  // A proxy that refused the tunnel: retried like a refused connection, unless it wants credentials.
+  if (code === 'ERR_PROXY_TUNNEL') return !/\b407\b/.test((err as Error).message)
   return err instanceof TypeError && /unable to connect|socket|network|fetch failed|connection/i.test(err.message)
 }
 
-async function classify(err: unknown, o: SendOptions): Promise<Error> {
+async function classify(err: unknown, o: SendOptions, proxy: string | undefined): Promise<Error> {
+  if (err instanceof TransportError) return err
   if (err instanceof HTTPError) {
     const data = (err as {data?: unknown}).data
     const body = typeof data === 'string' ? data : data !== undefined ? JSON.stringify(data) : await err.response.text().catch(() => '')
+    if (err.response.status === PROXY_AUTH_REQUIRED && proxy && !body.trim()) {
+      const text = `the proxy (${proxy}) answered 407 Proxy Authentication Required: check the Proxy-Authorization header in x_extra_http_headers or the credentials in the proxy URL`
+      return new HttpError(PROXY_AUTH_REQUIRED, o.url, text, {cause: err})
+    }
     return new HttpError(err.response.status, o.url, body, {cause: err})
   }
   if (err instanceof KyTimeoutError) return new TimeoutError(`http: ${o.method} ${redactUrl(o.url)} timed out`, {cause: err})
   if (o.signal?.aborted) return o.signal.reason instanceof Error ? o.signal.reason : new WandbError('http: aborted', {cause: err})
-  if (isNetworkFailure(err)) return new NetworkError(`http: ${o.method} ${redactUrl(o.url)} failed: ${(err as Error).message}`, {cause: err})
+  const tls = tlsFailureCode(err)
+  if (tls) return new TlsError(o.method, o.url, tls, (err as Error).message, {cause: err})
+  const via = proxy ? ` (through the proxy from ${proxy})` : ''
+  if (isNetworkFailure(err) || (err as {code?: string})?.code === 'ERR_PROXY_TUNNEL') return new NetworkError(`http: ${o.method} ${redactUrl(o.url)} failed${via}: ${(err as Error).message}`, {cause: err})
   return err instanceof Error ? err : new WandbError(String(err))
 }

@@ -1,4 +1,4 @@
-/** Talking to the W&B server: one HTTP stack (ky), retry policies, GraphQL, credentials. */
+/** Talking to the W&B server: one HTTP stack (ky), its transport (proxies, TLS), retry policies, GraphQL, credentials. */
 export {basicAuthorization, checkApiKey} from './credentials.ts'
 export {GraphQLClient, GraphQLError} from './graphql-client.ts'
 export type {GraphQLOperation, RawGraphQLResponse} from './graphql-client.ts'
@@ -12,3 +12,7 @@ export {
 } from './retry-policy.ts'
 export type {RetryPolicy} from './retry-policy.ts'
 export {VIEWER_QUERY} from './viewer-query.ts'
+export {NoProxy} from './no-proxy.ts'
+export {Transport, redactProxy} from './transport.ts'
+export type {ProxyRoute, TransportConfig, TransportEnv, TransportRequest, TransportSettings, TransportTls} from './transport.ts'
+export {TlsError, TransportError, tlsFailureCode} from './transport-errors.ts'

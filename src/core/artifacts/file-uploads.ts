@@ -179,7 +179,7 @@ class UploadRound {
       }
       const {headers, malformed} = parseUploadHeaders(node.uploadHeaders ?? [])
       if (malformed.length > 0) this.#d.logger.warn('artifacts: upload: malformed upload headers', {count: malformed.length})
-      const delivery = await this.#d.transfers.upload({path: spec.localPath, url: node.uploadUrl!, headers, kind: 'artifact'})
+      const delivery = await this.#d.transfers.upload({path: spec.localPath, url: node.uploadUrl!, headers, kind: 'artifact', operation: sub})
       if (delivery.status !== 'delivered') throw new ArtifactTransferError(`artifacts: uploading ${spec.name} failed (${delivery.status})`, {cause: delivery.error})
     } finally {
       sub?.finish()

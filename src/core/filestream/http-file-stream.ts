@@ -2,6 +2,7 @@ import type {HttpClient} from '../api/index.ts'
 import {errorMessage} from '../errors.ts'
 import {DELIVERED, failedDelivery, type Delivery} from '../filetransfer/index.ts'
 import {nullLogger, type Logger} from '../observability/index.ts'
+import {withOperation} from '../operations/index.ts'
 import {systemClock, type Clock} from '../runtime/index.ts'
 import {FATAL_ERROR_TEXT, FileStreamFatalError, FileStreamNotStartedError} from './errors.ts'
 import type {FileStream, FileStreamRequestBody, FileStreamTarget, FileStreamUpdate} from './file-stream.ts'
@@ -9,6 +10,7 @@ import {resolveTuning, type FileStreamOptions, type Printer, type ResolvedTuning
 import {PendingData, utf8Bytes} from './pending-data.ts'
 import {ResponseRateLimiter} from './rate-limiter.ts'
 import {RequestState, describeBody} from './request-state.ts'
+import {uploadDescription} from './upload-description.ts'
 
 const WARN_EVERY_MS = 60_000
 
@@ -248,16 +250,21 @@ export class HttpFileStream implements FileStream {
     else this.#logger.info('filestream: sending request', describeBody(body))
     try {
       await this.#limiter.wait(this.#opts.signal)
-      const res = await this.#http.send({
-        method: 'POST',
-        url: this.#url!,
-        headers: {'content-type': 'application/json', ...this.#opts.headers},
-        body: JSON.stringify(body),
-        policy: this.#tuning.policy,
-        signal: this.#opts.signal,
-      })
-      this.#limiter.observe(res.headers)
-      this.#readResponse(await res.text().catch((err) => `<unreadable body: ${errorMessage(err)}>`))
+      const op = this.#opts.operations?.start(uploadDescription(body))
+      try {
+        const res = await withOperation(op, () => this.#http.send({
+          method: 'POST',
+          url: this.#url!,
+          headers: {'content-type': 'application/json', ...this.#opts.headers},
+          body: JSON.stringify(body),
+          policy: this.#tuning.policy,
+          signal: this.#opts.signal,
+        }))
+        this.#limiter.observe(res.headers)
+        this.#readResponse(await res.text().catch((err) => `<unreadable body: ${errorMessage(err)}>`))
+      } finally {
+        op?.finish()
+      }
     } catch (err) {
       this.#die(err)
     }

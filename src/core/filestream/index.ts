@@ -10,3 +10,4 @@ export type {FileStreamOptions, FileStreamSettings, Printer, ResolvedTuning} fro
 export {ResponseRateLimiter} from './rate-limiter.ts'
 export type {RateLimitParams} from './rate-limiter.ts'
 export {eventsLineFromStats} from './stats-line.ts'
+export {uploadDescription} from './upload-description.ts'

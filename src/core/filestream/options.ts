@@ -1,5 +1,6 @@
 import {FILE_STREAM_POLICY, withOverrides, type HttpClient, type RetryPolicy} from '../api/index.ts'
 import type {Logger} from '../observability/index.ts'
+import type {Operations} from '../operations/index.ts'
 import type {Clock} from '../runtime/index.ts'
 import type {FileStreamFatalError} from './errors.ts'
 import type {ResponseRateLimiter} from './rate-limiter.ts'
@@ -57,6 +58,8 @@ export interface FileStreamOptions {
   signal?: AbortSignal
   /** The response-driven rate limiter (default: a fresh one on `clock`). */
   rateLimiter?: ResponseRateLimiter
+  /** The run's operations: each request in flight shows as "uploading …" (with its retry status). */
+  operations?: Operations
 }
 
 /** Numbers resolved from options and settings, with Go core's rules. */

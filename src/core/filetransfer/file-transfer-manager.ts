@@ -4,6 +4,7 @@ import {basename, dirname, join} from 'node:path'
 import {FILE_TRANSFER_POLICY, type HttpClient, type RetryPolicy} from '../api/index.ts'
 import {redactUrl} from '../errors.ts'
 import {nullLogger, type Logger} from '../observability/index.ts'
+import {withOperation, type Operation} from '../operations/index.ts'
 import {DELIVERED, failedDelivery, type Delivery} from './delivery.ts'
 import {FileTransferClosedError, LocalFileError} from './errors.ts'
 import {Semaphore} from '../runtime/index.ts'
@@ -29,6 +30,13 @@ export interface UploadTask {
   kind?: FileKind
   /** Send credentials (honoured only for URLs under the base URL). Default false: signed URLs never get them. */
   auth?: boolean
+  /**
+   * The operation this upload is shown as ("uploading config.yaml"): it gets the progress, done of
+   * total bytes at file granularity (Bun's fetch sends a file body natively and cannot report how
+   * much of it went out), and the retry status. Absent: the caller's current operation gets the
+   * retry status, no progress.
+   */
+  operation?: Operation
 }
 
 /** A download of `url` into `path` (written to a temporary file next to it, then renamed). */
@@ -38,6 +46,8 @@ export interface DownloadTask {
   headers?: Record<string, string>
   /** Send credentials (honoured only for URLs under the base URL). Default false. */
   auth?: boolean
+  /** The operation shown for this download: bytes written so far (of Content-Length when known) and the retry status. */
+  operation?: Operation
 }
 
 /** Dependencies and tuning of a FileTransferManager (one per run, shared by run files and artifacts). */
@@ -152,10 +162,12 @@ export class FileTransferManager {
     const file = Bun.file(task.path)
     const body = size === 0 ? new Uint8Array(0) : offset === 0 && size === info.size ? file : file.slice(offset, offset + size)
     this.#logger.debug('filetransfer: uploading', {path: task.path, url: redactUrl(task.url), size})
-    const res = await this.#http.send({
+    task.operation?.setBytesOfTotal(0, size)
+    const res = await withOperation(task.operation, () => this.#http.send({
       method: 'PUT', url: task.url, body, headers, policy: this.#policy, signal: this.#signal, auth: task.auth ?? false,
-    })
+    }))
     await res.body?.cancel()
+    task.operation?.setBytesOfTotal(size, size)
     this.stats.delivered(task.path)
   }
 
@@ -164,16 +176,38 @@ export class FileTransferManager {
     await mkdir(dir, {recursive: true}).catch((err) => {
       throw new LocalFileError(`filetransfer: cannot create ${dir}: ${(err as Error).message}`, task.path, {cause: err})
     })
-    const res = await this.#http.send({
+    const res = await withOperation(task.operation, () => this.#http.send({
       method: 'GET', url: task.url, headers: task.headers, policy: this.#policy, signal: this.#signal, auth: task.auth ?? false,
-    })
+    }))
     const tmp = join(dir, `.${basename(task.path)}.${randomBytes(6).toString('hex')}.tmp`)
     try {
-      await Bun.write(tmp, res)
+      if (task.operation) await writeCounting(tmp, res, task.operation)
+      else await Bun.write(tmp, res)
       await rename(tmp, task.path)
     } catch (err) {
       await rm(tmp, {force: true}).catch(() => {})
       throw new LocalFileError(`filetransfer: cannot store ${task.path}: ${(err as Error).message}`, task.path, {cause: err})
     }
+  }
+}
+
+/** Streams `res`'s body into `path`, showing the bytes written on `op` (of Content-Length when the server gave one). */
+async function writeCounting(path: string, res: Response, op: Operation): Promise<void> {
+  const length = Number(res.headers.get('content-length') ?? Number.NaN)
+  const total = Number.isFinite(length) && length > 0 ? length : undefined
+  const show = (done: number) => (total === undefined ? op.setBytesDone(done) : op.setBytesOfTotal(done, total))
+  const sink = Bun.file(path).writer()
+  let done = 0
+  show(0)
+  try {
+    if (res.body) {
+      for await (const chunk of res.body) {
+        sink.write(chunk)
+        done += chunk.byteLength
+        show(done)
+      }
+    }
+  } finally {
+    await sink.end()
   }
 }

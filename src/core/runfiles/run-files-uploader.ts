@@ -6,6 +6,7 @@ import {
   type FileTransferManager,
 } from '../filetransfer/index.ts'
 import {nullLogger, type Logger} from '../observability/index.ts'
+import type {Operations} from '../operations/index.ts'
 import {FilesItem_FileType, FilesItem_PolicyType, type FilesRecord} from '../proto.ts'
 import {systemClock, type Clock} from '../runtime/index.ts'
 import {createRunFiles} from './create-run-files.ts'
@@ -42,6 +43,8 @@ export interface RunFilesUploaderOptions {
   graphqlPolicy?: RetryPolicy
   /** Aborting cancels CreateRunFiles calls in flight (their files end `abandoned`). */
   signal?: AbortSignal
+  /** The run's operations: each file upload shows as "uploading <run path>" while it is queued or sent. */
+  operations?: Operations
 }
 
 /** Why a requested file was not uploaded at all (not a delivery failure). */
@@ -178,7 +181,7 @@ export class RunFilesUploader {
   #file(runPath: string): SavedFile {
     let f = this.#files.get(runPath)
     if (!f) {
-      f = new SavedFile(runPath, this.#realPath(runPath), {transfers: this.#o.transfers, logger: this.#logger, onDelivered: (p) => this.#delivered(p)})
+      f = new SavedFile(runPath, this.#realPath(runPath), {transfers: this.#o.transfers, logger: this.#logger, operations: this.#o.operations, onDelivered: (p) => this.#delivered(p)})
       this.#files.set(runPath, f)
     }
     return f

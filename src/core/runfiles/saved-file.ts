@@ -1,5 +1,6 @@
 import type {Delivery, FileKind, FileTransferManager} from '../filetransfer/index.ts'
 import type {Logger} from '../observability/index.ts'
+import type {Operations} from '../operations/index.ts'
 
 /** Base64 MD5 of a file's bytes (what the server stores as the file's md5), streamed from disk. */
 export async function fileB64Md5(path: string): Promise<string> {
@@ -27,16 +28,19 @@ export class SavedFile {
   readonly #transfers: FileTransferManager
   readonly #onDelivered: (runPath: string) => void
   readonly #logger: Logger
+  readonly #operations: Operations | undefined
   #next: Job | undefined
   #draining: Promise<void> | undefined
   #lastMd5: string | undefined
 
-  constructor(runPath: string, realPath: string, deps: {transfers: FileTransferManager; onDelivered: (runPath: string) => void; logger: Logger}) {
+  /** `operations`: each upload shows as "uploading <run path>" (queued or sending) with its progress. */
+  constructor(runPath: string, realPath: string, deps: {transfers: FileTransferManager; onDelivered: (runPath: string) => void; logger: Logger; operations?: Operations}) {
     this.runPath = runPath
     this.realPath = realPath
     this.#transfers = deps.transfers
     this.#onDelivered = deps.onDelivered
     this.#logger = deps.logger
+    this.#operations = deps.operations
   }
 
   /** Schedules an upload to `url`; returns at once. */
@@ -68,7 +72,9 @@ export class SavedFile {
       this.#logger.debug('runfiles: unchanged since the last upload, skipped', {path: this.runPath})
       return
     }
-    const delivery = await this.#transfers.upload({path: this.realPath, url: job.url, headers: job.headers, kind: this.kind})
+    const operation = this.#operations?.start(`uploading ${this.runPath}`)
+    const delivery = await this.#transfers.upload({path: this.realPath, url: job.url, headers: job.headers, kind: this.kind, operation})
+    operation?.finish()
     this.outcome = delivery
     if (delivery.status !== 'delivered') return
     this.#lastMd5 = md5

@@ -2,11 +2,13 @@ import {GRAPHQL_POLICY, type GraphQLClient, GraphQLError, type RetryPolicy, UPSE
 import {HttpError, TimeoutError, errorMessage, findInChain} from '../errors.ts'
 import {stringifyExtendedJson} from '../json/index.ts'
 import type {Logger} from '../observability/index.ts'
-import type {Operations} from '../operations/index.ts'
+import type {Operation, Operations} from '../operations/index.ts'
 import {ConfigRecord, EnvironmentRecord, MetricRecord, RunRecord, TelemetryRecord} from '../proto.ts'
 import {MetricHandler, RunConfig, mergeTelemetry} from '../runstate/index.ts'
 import type {RunSettings} from '../settings/index.ts'
 import {applyFork, applyResume, applyRewind} from './branching.ts'
+import {registerCoreWeaveLookup} from './coreweave-lookups.ts'
+import {CoreWeaveProbe} from './coreweave-probe.ts'
 import {UPSERT_BUCKET, type UpsertBucketData} from './operations.ts'
 import {RunEnvironment} from './run-environment.ts'
 import {ErrorCode, RunInitError} from './run-init-error.ts'
@@ -34,6 +36,8 @@ export interface RunUpserterOptions {
   /** Override of the graphql retry policy (from settings). */
   graphqlPolicy?: RetryPolicy
   debounceMs?: number
+  /** Replaces the global fetch for the CoreWeave instance metadata request (tests). */
+  metadataFetch?: typeof fetch
 }
 
 /**
@@ -55,6 +59,11 @@ export class RunUpserter {
   #timer: ReturnType<typeof setTimeout> | undefined
   #chain: Promise<void> = Promise.resolve()
   #finished = false
+  #coreWeave: Promise<void> | undefined
+  #finishing: Promise<void> | undefined
+  /** "updating run metadata": from the start of a debounce until its upsert ended (Go core shows the wait too). */
+  #updating: Operation | undefined
+  readonly #coreWeaveAbort = new AbortController()
 
   constructor(o: RunUpserterOptions) {
     this.#o = o
@@ -77,7 +86,6 @@ export class RunUpserter {
 
   async init(record: RunRecord, signal: AbortSignal): Promise<RunRecord> {
     const s = this.#o.settings
-    const op = this.#o.operations.start(`setting up run ${record.run_id}`)
     const timeout = AbortSignal.timeout(Math.max(1, s.initTimeoutSeconds) * 1000)
     const initSignal = AbortSignal.any([signal, timeout])
     try {
@@ -100,11 +108,10 @@ export class RunUpserter {
         this.#adopt(data)
       }
       this.#initialized = true
+      this.#startCoreWeaveProbe()
       return this.fillRunRecord(record)
     } catch (err) {
       throw toInitError(err, timeout.aborted)
-    } finally {
-      op.finish()
     }
   }
 
@@ -156,14 +163,50 @@ export class RunUpserter {
     return this.config.toYaml()
   }
 
-  /** Stops debouncing and uploads pending changes (online). Idempotent. */
-  async finish(): Promise<void> {
-    if (this.#finished) return this.#chain
+  /**
+   * The CoreWeave lookup started by init, as a promise that settles when it is over (undefined
+   * when none was started). Its result, if any, is already merged into the run's environment.
+   */
+  coreWeaveProbe(): Promise<void> | undefined {
+    return this.#coreWeave
+  }
+
+  /**
+   * Stops debouncing and uploads pending changes (online). A CoreWeave lookup still under way is
+   * cancelled first (as Go drops the probe when the run ends). Idempotent.
+   */
+  finish(): Promise<void> {
+    this.#finishing ??= this.#finish()
+    return this.#finishing
+  }
+
+  async #finish(): Promise<void> {
     this.#finished = true
+    this.#coreWeaveAbort.abort(new Error('runupserter: run finished'))
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = undefined
+    // settles at once now that it is aborted; a record it got in time goes into the final upsert
+    await this.#coreWeave
     this.#flush()
     await this.#chain
+  }
+
+  /**
+   * Go core 0.31 probes CoreWeave with the system monitor's resources, for live online runs of the
+   * primary writer whose machine is described (not x_disable_stats, x_disable_meta,
+   * x_disable_machine_info), once the run exists on the server (with the entity the server
+   * settled on). `wandb sync` has no monitor, so no lookup. The result, an EnvironmentRecord with
+   * `coreweave`, is merged like the monitor's records (config _wandb.e, wandb-metadata.json).
+   */
+  #startCoreWeaveProbe(): void {
+    const s = this.#o.settings
+    const graphql = this.#o.graphql
+    if (!graphql || this.#o.syncStateFile !== undefined || !s.primary || s.disableStats || s.disableMeta || s.disableMachineInfo) return
+    const probe = new CoreWeaveProbe({graphql, logger: this.#o.logger, settings: s.proto, policy: this.#o.graphqlPolicy, fetch: this.#o.metadataFetch})
+    this.#coreWeave = probe.probe(this.params.entity, this.#coreWeaveAbort.signal).then((record) => {
+      if (record) this.updateEnvironment(record)
+    })
+    registerCoreWeaveLookup(s.proto, this.#coreWeave)
   }
 
   #refreshInternalData(): void {
@@ -178,6 +221,7 @@ export class RunUpserter {
 
   #schedule(): void {
     if (!this.#initialized || !this.#o.graphql || this.#finished || this.#timer) return
+    this.#updating ??= this.#o.operations.start('updating run metadata')
     this.#timer = setTimeout(() => {
       this.#timer = undefined
       this.#flush()
@@ -185,14 +229,21 @@ export class RunUpserter {
   }
 
   #flush(): void {
-    if (!this.#initialized || !this.#o.graphql || (!this.#paramsDirty && !this.#configDirty)) return
+    const waiting = this.#updating
+    this.#updating = undefined
+    if (!this.#initialized || !this.#o.graphql || (!this.#paramsDirty && !this.#configDirty)) {
+      waiting?.finish()
+      return
+    }
+    const op = waiting ?? this.#o.operations.start('updating run metadata')
     const params = this.#paramsDirty
     const config = this.#configDirty
     this.#paramsDirty = false
     this.#configDirty = false
     this.#chain = this.#chain
-      .then(() => this.#upsert(params, config))
+      .then(() => op.run(() => this.#upsert(params, config)))
       .then(() => undefined, (err) => this.#o.logger.captureError('runupserter: failed to upload run changes', err))
+      .finally(() => op.finish())
   }
 
   async #upsert(params: boolean, config: boolean, signal?: AbortSignal): Promise<UpsertBucketData> {

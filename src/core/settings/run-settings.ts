@@ -167,6 +167,18 @@ export class RunSettings {
   get finishTimeoutSeconds(): number {
     return num(this.proto.finish_timeout) ?? 0
   }
+  /** Setting http_proxy: the proxy for http:// W&B requests ('' = none). */
+  get httpProxy(): string {
+    return str(this.proto.http_proxy)
+  }
+  /** Setting https_proxy: the proxy for https:// W&B requests ('' = none). */
+  get httpsProxy(): string {
+    return str(this.proto.https_proxy)
+  }
+  /** Setting insecure_disable_ssl: skip TLS certificate verification. */
+  get insecureDisableSsl(): boolean {
+    return bool(this.proto.insecure_disable_ssl)
+  }
   get extraHttpHeaders(): Record<string, string> {
     return {...(this.proto.x_extra_http_headers?.value ?? {})}
   }

@@ -6,6 +6,7 @@ import type {Record, Response, RunRecord} from '../proto.ts'
 import type {RunSettings} from '../settings/index.ts'
 import type {Deferred} from '../runtime/index.ts'
 import type {FileStream} from '../filestream/index.ts'
+import type {RunJob} from '../jobs/index.ts'
 import type {ConsolePort, Delivery, HistoryPort, MonitorPort, RunFilesPort, RunPort, SenderSummaryPort} from './ports.ts'
 import type {RunTimer} from './run-timer.ts'
 import type {Work} from './work.ts'
@@ -63,6 +64,8 @@ export interface SenderContext {
   readonly artifacts: RunArtifacts | undefined
   /** Online and offline (offline it writes output.log only). */
   readonly console: ConsolePort | undefined
+  /** The Launch job builder: online runs with job creation enabled only. */
+  readonly jobs: RunJob | undefined
   readonly peeker: NetworkPeeker | undefined
   readonly uploads: UploadStats
   /** Aborted when the run is over or torn down: cancels outstanding network calls. */

@@ -1,7 +1,8 @@
-import {FILE_TRANSFER_POLICY, GRAPHQL_POLICY, GraphQLClient, HttpClient, NetworkPeeker, basicAuthorization, withOverrides} from '../api/index.ts'
+import {FILE_TRANSFER_POLICY, GRAPHQL_POLICY, GraphQLClient, HttpClient, NetworkPeeker, Transport, basicAuthorization, withOverrides} from '../api/index.ts'
 import {RunArtifacts} from '../artifacts/index.ts'
 import {ConsoleLogs} from '../console/index.ts'
 import {HttpFileStream, type FileStream} from '../filestream/index.ts'
+import {RunJob, jobSettingsOf} from '../jobs/index.ts'
 import {FileTransferManager} from '../filetransfer/index.ts'
 import type {Logger} from '../observability/index.ts'
 import {Printer} from '../observability/index.ts'
@@ -25,6 +26,8 @@ export interface SenderOptions {
   clock: Clock
   /** For tests: replaces fetch. */
   fetch?: typeof fetch
+  /** Proxies and TLS (default: Transport.fromSettings(settings)). */
+  transport?: Transport
   /** Sync only: the .wandb file whose .syncstate pins the starting step. */
   syncStateFile?: string
   /** This writer's id (config _wandb.e key); random when absent. */
@@ -55,12 +58,15 @@ export function buildSender(o: SenderOptions): SenderParts {
   const runAbort = new AbortController()
   const offline = settings.offline
   const peeker = offline ? undefined : new NetworkPeeker()
+  const transport = offline ? undefined : (o.transport ?? Transport.fromSettings(settings))
+  if (transport) logger.debug('sender: transport', transport.describe())
   const http = offline ? undefined : new HttpClient({
     baseUrl: settings.baseUrl,
     authorization: () => (settings.apiKey ? basicAuthorization(settings.apiKey) : undefined),
     extraHeaders: settings.extraHttpHeaders,
     logger,
     peeker,
+    transport,
     fetch: o.fetch,
   })
   const graphqlPolicy = withOverrides(GRAPHQL_POLICY, settings.graphqlOverrides)
@@ -79,7 +85,7 @@ export function buildSender(o: SenderOptions): SenderParts {
   const fs = settings.fileStreamOverrides
   const httpFileStream = http
     ? new HttpFileStream({
-        http, logger, clock, printer, signal: runAbort.signal, stopOnFatalError: settings.stopOnFatalError,
+        http, logger, clock, printer, operations, signal: runAbort.signal, stopOnFatalError: settings.stopOnFatalError,
         settings: {
           retryMax: fs.maxRetries, retryWaitMinSeconds: fs.waitMinSeconds, retryWaitMaxSeconds: fs.waitMaxSeconds, timeoutSeconds: fs.timeoutSeconds,
           transmitIntervalSeconds: settings.fileStreamTransmitIntervalSeconds, maxBytes: settings.fileStreamMaxBytes, maxLineBytes: settings.fileStreamMaxLineBytes,
@@ -93,7 +99,7 @@ export function buildSender(o: SenderOptions): SenderParts {
         entity: () => settings.entity || undefined,
         project: () => settings.project || undefined,
         runId: () => settings.runId || undefined,
-        graphql, transfers, clock, logger, graphqlPolicy,
+        graphql, transfers, clock, logger, graphqlPolicy, operations,
         ignoreGlobs: settings.ignoreGlobs,
         onUploaded: (paths) => fileStream?.streamUpdate({uploaded: paths}),
         signal: runAbort.signal,
@@ -120,6 +126,13 @@ export function buildSender(o: SenderOptions): SenderParts {
       })
     : undefined
   const summary = new RunSummary()
+  const jobSettings = jobSettingsOf(settings)
+  const jobs = artifacts && graphql && !jobSettings.disabled
+    ? new RunJob({
+        settings: jobSettings, logger, operations, artifacts, graphql, graphqlPolicy, signal: runAbort.signal,
+        runState: () => ({config: run.config.toNested(), summary: summary.toNested(), entity: run.params.entity, project: run.params.project, runId: run.params.runId}),
+      })
+    : undefined
   const uploads: UploadStats = {
     done: false,
     fileCounts: () => transfers?.stats.snapshot().counts ?? {wandb: 0, media: 0, artifact: 0, other: 0},
@@ -131,6 +144,7 @@ export function buildSender(o: SenderOptions): SenderParts {
   const context: SenderContext = {
     settings, logger, printer, operations, offline, run, graphql, fileStream, peeker, uploads, runFiles, artifacts,
     console: consoleLogs,
+    jobs,
     summary: {apply: (r) => void summary.applyRecord(r), serialize: () => summary.serialize()},
     runSignal: runAbort.signal,
     exitReceived: false,

@@ -9,13 +9,14 @@ import {writeAndUpload} from './write-run-file.ts'
 /**
  * The exit flow of a run, in Go core's order (so that when file_stream says `complete`, every file
  * is already uploaded): console logs flushed → wandb-summary.json → final upsert → config.yaml →
- * pending artifact work → remaining and END-policy files, all transfers drained → file_stream
+ * pending artifact work → the Launch job artifact (if the run makes one) → remaining and END-policy files, all transfers drained → file_stream
  * finish with the exit code → uploads marked done → user messages closed → exit_result.
  * finish_timeout (seconds, if set) or a cancelled exit request aborts what is still uploading.
  * Resolves the delivery outcomes (also kept on s.uploads for poll_exit / sync).
  */
 export async function finishRun(s: SenderContext, exit: RunExitRecord, responder: Responder | undefined): Promise<Delivery[]> {
-  const op = s.operations.start('finishing run')
+  // No operation of its own: as in Go core, the SDK shows what finishing waits for (uploads, the
+  // final run update), and "Finishing up..." when nothing is in flight.
   let timedOut = false
   const timeoutMs = s.settings.finishTimeoutSeconds * 1000
   const abort = new AbortController()
@@ -35,6 +36,8 @@ export async function finishRun(s: SenderContext, exit: RunExitRecord, responder
       if (!s.offline && s.settings.primary) writeAndUpload(s, 'config.yaml', s.run.configYaml())
       await Promise.allSettled([...s.pending])
       outcomes.push(...s.backgroundOutcomes)
+      // after the pending saves, so that a code artifact can be the job's source; its failure is logged, not a lost upload (as in Go)
+      if (s.jobs && s.run.initialized) await s.jobs.flush()
       if (s.runFiles) {
         s.runFiles.uploadRemaining()
         outcomes.push(...(await s.runFiles.finish()).outcomes.values())
@@ -55,7 +58,6 @@ export async function finishRun(s: SenderContext, exit: RunExitRecord, responder
     responder?.signal.removeEventListener('abort', onCancel)
     s.uploads.done = true
     s.printer.close()
-    op.finish()
   }
   const failed = outcomes.filter((o) => o.status !== 'delivered')
   if (failed.length > 0) s.logger.warn('sender: run finished with undelivered uploads', {count: failed.length, first: String(failed[0].error)})

@@ -1,4 +1,4 @@
-import {FILE_TRANSFER_POLICY, GRAPHQL_POLICY, HttpClient, withOverrides} from '../api/index.ts'
+import {FILE_TRANSFER_POLICY, GRAPHQL_POLICY, HttpClient, Transport, withOverrides} from '../api/index.ts'
 import {WandbError, errorMessage} from '../errors.ts'
 import type {Logger} from '../observability/index.ts'
 import type {ApiRequest, ApiResponse} from '../proto.ts'
@@ -47,13 +47,14 @@ export class ApiSession {
       throw new WandbError(`error parsing base URL: ${errorMessage(err)}`, {cause: err})
     }
     const extraHeaders = mergeHeaders(settings.extraHttpHeaders)
+    const transport = Transport.fromSettings(settings)
     let credentials
     try {
-      credentials = credentialsFor(settings, {headers: extraHeaders, logger, fetch: o.fetch})
+      credentials = credentialsFor(settings, {headers: extraHeaders, logger, fetch: o.fetch, transport})
     } catch (err) {
       throw new WandbError(`error reading credentials: ${errorMessage(err)}`, {cause: err})
     }
-    const http = new HttpClient({baseUrl, authorization: () => credentials.authorization(), logger, fetch: o.fetch})
+    const http = new HttpClient({baseUrl, authorization: () => credentials.authorization(), logger, transport, fetch: o.fetch})
     const gql = new GraphQLTransport({
       http,
       policy: withOverrides(GRAPHQL_POLICY, settings.graphqlOverrides),
@@ -70,7 +71,7 @@ export class ApiSession {
     }
     logger.debug('wbapi: session started', {base_url: baseUrl, credentials: credentials.kind})
     if (o.probeTelemetry && !settings.offline) {
-      void probeTelemetryProxy({baseUrl, logger, fetch: o.fetch, signal: this.#closing.signal})
+      void probeTelemetryProxy({baseUrl, logger, transport, fetch: o.fetch, signal: this.#closing.signal})
     }
   }
 

@@ -1,4 +1,4 @@
-import {basicAuthorization} from '../api/index.ts'
+import {basicAuthorization, type Transport} from '../api/index.ts'
 import type {Logger} from '../observability/index.ts'
 import type {RunSettings} from '../settings/index.ts'
 import {OidcCredentials} from './oidc-credentials.ts'
@@ -19,7 +19,7 @@ export interface Credentials {
  */
 export function credentialsFor(
   settings: RunSettings,
-  o: {headers: Record<string, string>; logger: Logger; fetch?: typeof fetch},
+  o: {headers: Record<string, string>; logger: Logger; transport?: Transport; fetch?: typeof fetch},
 ): Credentials {
   const identityTokenFile = settings.proto.identity_token_file?.value ?? ''
   if (identityTokenFile !== '') {
@@ -29,6 +29,7 @@ export function credentialsFor(
       credentialsFile: settings.proto.credentials_file?.value ?? '',
       headers: o.headers,
       logger: o.logger,
+      transport: o.transport,
       fetch: o.fetch,
     })
     return {

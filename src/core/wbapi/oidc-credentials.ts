@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
-import {HttpClient, retryMostFailures, type RetryPolicy} from '../api/index.ts'
+import {HttpClient, retryMostFailures, type RetryPolicy, type Transport} from '../api/index.ts'
 import {HttpError, WandbError, errorMessage} from '../errors.ts'
 import type {Logger} from '../observability/index.ts'
 import {abortable} from './abortable.ts'
@@ -27,6 +27,8 @@ export interface OidcCredentialsOptions {
   /** Sent with the exchange (x_extra_http_headers, lower-case names). */
   headers: Record<string, string>
   logger: Logger
+  /** Proxies and TLS (default: the environment's). */
+  transport?: Transport
   fetch?: typeof fetch
   now?: () => number
 }
@@ -48,7 +50,7 @@ export class OidcCredentials {
   constructor(o: OidcCredentialsOptions) {
     this.#o = o
     this.#now = o.now ?? Date.now
-    this.#http = new HttpClient({baseUrl: o.baseUrl, logger: o.logger, fetch: o.fetch})
+    this.#http = new HttpClient({baseUrl: o.baseUrl, logger: o.logger, transport: o.transport, fetch: o.fetch})
     try {
       readFileSync(o.identityTokenFile)
     } catch (err) {

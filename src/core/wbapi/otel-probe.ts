@@ -1,4 +1,4 @@
-import {HttpClient, type RetryPolicy} from '../api/index.ts'
+import {HttpClient, type RetryPolicy, type Transport} from '../api/index.ts'
 import {errorMessage} from '../errors.ts'
 import type {Logger} from '../observability/index.ts'
 
@@ -12,9 +12,9 @@ const PROBE_POLICY: RetryPolicy = {
  * Resolves true unless the answer is 404 or 405 (or there is none). Nexus exports no telemetry;
  * the probe is sent so the server sees the same conversation as with Go core. Never rejects.
  */
-export async function probeTelemetryProxy(o: {baseUrl: string; logger: Logger; fetch?: typeof fetch; signal?: AbortSignal}): Promise<boolean> {
+export async function probeTelemetryProxy(o: {baseUrl: string; logger: Logger; transport?: Transport; fetch?: typeof fetch; signal?: AbortSignal}): Promise<boolean> {
   try {
-    const http = new HttpClient({baseUrl: o.baseUrl, logger: o.logger, fetch: o.fetch})
+    const http = new HttpClient({baseUrl: o.baseUrl, logger: o.logger, transport: o.transport, fetch: o.fetch})
     const res = await http.send({
       method: 'POST', url: http.url('sdk/otel/v1/metrics'), policy: PROBE_POLICY, auth: false, signal: o.signal, acceptStatus: () => true,
     })

@@ -64,7 +64,7 @@ const OFFLINE = 'Artifacts cannot be uploaded, linked or downloaded in offline m
 
 /**
  * log_artifact (online `run.log_artifact`): the save runs in the background under an "uploading
- * artifact <name>" operation; the answer `{artifact_id, error_message}` comes when it ends, and the
+ * artifact <name>" operation (current for the save, so its GraphQL retries show on it); the answer `{artifact_id, error_message}` comes when it ends, and the
  * exit flow waits for it. Reaches the sender offline too, to be answered with an error.
  */
 export const logArtifactUnit: Unit = {
@@ -74,16 +74,20 @@ export const logArtifactUnit: Unit = {
     const req = request(work, 'log_artifact').log_artifact
     const reply = (artifact_id: string, error_message: string) => answer(work, s, {oneofKind: 'log_artifact_response', log_artifact_response: {artifact_id, error_message}})
     if (!s.artifacts || !req.artifact) return reply('', s.artifacts ? 'nexus: log_artifact request without an artifact' : OFFLINE)
-    const op = s.operations.start(`uploading artifact ${req.artifact.name}`)
-    trackSave(s, s.artifacts.save(req.artifact, {historyStep: req.history_step, stagingDir: req.staging_dir, operation: op}).then(
+    const {artifacts} = s
+    const artifact = req.artifact
+    const op = s.operations.start(`uploading artifact ${artifact.name}`)
+    trackSave(s, op.run(() => artifacts.save(artifact, {historyStep: req.history_step, stagingDir: req.staging_dir, operation: op})).then(
       (id) => {
         op.finish()
+        s.jobs?.artifactLogged(artifact.type, artifact.name, id)
         reply(id, '')
         return DELIVERED
       },
       (err: unknown) => {
         op.finish()
         s.logger.captureError('sender: failed to log artifact', err)
+        s.jobs?.artifactLogged(artifact.type, artifact.name, '')
         reply('', errorMessage(err))
         return failed(err)
       },
@@ -100,8 +104,9 @@ export const artifactRecordUnit: Unit = {
   process(work, s) {
     const artifact = payload(work.record, 'artifact')
     if (!s.artifacts) return
+    const {artifacts} = s
     const op = s.operations.start(`uploading artifact ${artifact.name}`)
-    trackSave(s, s.artifacts.save(artifact, {operation: op}).then(
+    trackSave(s, op.run(() => artifacts.save(artifact, {operation: op})).then(
       () => {
         op.finish()
         return DELIVERED
@@ -146,15 +151,13 @@ export const downloadArtifactUnit: Unit = {
     const req = request(work, 'download_artifact').download_artifact
     const reply = (error_message: string) => answer(work, s, {oneofKind: 'download_artifact_response', download_artifact_response: {error_message}})
     if (!s.artifacts) return reply('Artifact downloads are not supported in offline mode.')
-    const op = s.operations.start(`downloading artifact ${req.artifact_id}`)
-    track(s, s.artifacts.download(req, op).then(
+    // Go core shows no operation for this request (the 0.31 SDK downloads artifacts itself).
+    track(s, s.artifacts.download(req).then(
       () => {
-        op.finish()
         reply('')
         return DELIVERED
       },
       (err: unknown) => {
-        op.finish()
         s.logger.captureError('sender: failed to download artifact', err)
         reply(errorMessage(err))
         return failed(err)

@@ -9,6 +9,7 @@ import {
   configUnit, environmentUnit, filesUnit, historyUnit, metricUnit, outputLoggerUnit, outputRawUnit, preemptingUnit,
   statsUnit, summaryUnit, telemetryUnit,
 } from './data-records.ts'
+import {jobInfoUnit, jobInputUnit, useArtifactUnit} from './jobs.ts'
 import {droppedUnit, exitUnit, headerUnit, runUnit} from './lifecycle-records.ts'
 import {
   EMPTY_ANSWER, attachUnit, getSummaryUnit, getSystemMetricsUnit, historyStepUnit, internalMessagesUnit, networkStatusUnit,
@@ -48,9 +49,9 @@ const REQUEST_UNITS: {[K in RequestKind]: Unit} = {
   status_report: EMPTY_ANSWER,
   summary_record: EMPTY_ANSWER,
   telemetry_record: EMPTY_ANSWER,
-  job_info: EMPTY_ANSWER,
+  job_info: jobInfoUnit,
   get_system_metrics: getSystemMetricsUnit,
-  job_input: EMPTY_ANSWER,
+  job_input: jobInputUnit,
   link_artifact: linkArtifactUnit,
   sync_finish: EMPTY_ANSWER,
   operations: operationsUnit,
@@ -78,7 +79,7 @@ const RECORD_UNITS: {[K in Exclude<RecordKind, 'request'>]: Unit} = {
   footer: droppedUnit,
   preempting: preemptingUnit,
   noop_link_artifact: droppedUnit,
-  use_artifact: PASS,
+  use_artifact: useArtifactUnit,
   environment: environmentUnit,
   output_logger: outputLoggerUnit,
 }

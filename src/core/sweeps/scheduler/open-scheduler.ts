@@ -4,7 +4,7 @@
  * x_extra_http_headers, the x_graphql_* retry overrides), then the feature check, the sweep's
  * facts and its loop settings. Every failure rejects with the error the client is shown.
  */
-import {GRAPHQL_POLICY, HttpClient, withOverrides} from '../../api/index.ts'
+import {GRAPHQL_POLICY, HttpClient, Transport, withOverrides} from '../../api/index.ts'
 import {errorMessage} from '../../errors.ts'
 import type {Logger} from '../../observability/index.ts'
 import {Settings} from '../../proto.ts'
@@ -40,13 +40,15 @@ export function backendFor(request: InitRequest, logger: Logger, o: OpenSchedule
     throw new SchedulerInitError(`scheduler: parsing base URL: ${errorMessage(err)}`, {cause: err})
   }
   const extraHeaders = mergeHeaders(settings.extraHttpHeaders)
+  // the api_init settings' proxies and TLS, not only the service's environment
+  const transport = Transport.fromSettings(settings)
   let credentials
   try {
-    credentials = credentialsFor(settings, {headers: extraHeaders, logger, fetch: o.fetch})
+    credentials = credentialsFor(settings, {headers: extraHeaders, logger, transport, fetch: o.fetch})
   } catch (err) {
     throw new SchedulerInitError(`scheduler: reading credentials: ${errorMessage(err)}`, {cause: err})
   }
-  const http = new HttpClient({baseUrl, authorization: () => credentials.authorization(), logger, fetch: o.fetch})
+  const http = new HttpClient({baseUrl, authorization: () => credentials.authorization(), logger, transport, fetch: o.fetch})
   const policy = withOverrides(GRAPHQL_POLICY, settings.graphqlOverrides)
   const headers = mergeHeaders({'x-wandb-username': settings.username, 'x-wandb-user-email': settings.email}, extraHeaders, {'content-type': 'application/json'})
   const features = new ServerFeatures(new GraphQLTransport({http, policy, headers}), logger)

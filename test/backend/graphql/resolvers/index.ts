@@ -6,6 +6,7 @@
 import type {Ctx} from '../context.ts'
 import type {ExecutorConfig, GqlObject} from '../executor.ts'
 import {artifactsRoot} from './artifacts.ts'
+import {coreWeaveRoot} from './coreweave.ts'
 import {projectsRoot} from './projects.ts'
 import {runsRoot} from './runs.ts'
 import {sweepSchedulerRoot} from './sweep-scheduler.ts'
@@ -21,13 +22,15 @@ export const ROOT: GqlObject = {
   ...artifactsRoot,
   ...sweepsRoot,
   ...sweepSchedulerRoot,
+  // after viewerRoot: its `entity` with the organization of CoreWeave entities
+  ...coreWeaveRoot,
 }
 
 /** Every concrete type name the resolvers produce (for fragment type conditions). */
 const CONCRETE = [
   'Query', 'User', 'Entity', 'ServerInfo', 'ServerFeature', 'Project', 'Run', 'File', 'Artifact', 'ArtifactType',
   'ArtifactSequence', 'ArtifactPortfolio', 'ArtifactCollectionMembership', 'ArtifactAlias', 'ArtifactManifest',
-  'Sweep', 'Agent', 'PageInfo', 'Tag',
+  'Sweep', 'Agent', 'PageInfo', 'Tag', 'Organization',
 ]
 
 /** Interfaces/unions the clients put in type conditions → their members. */
