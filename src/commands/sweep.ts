@@ -8,11 +8,9 @@ const STATE_FLAGS = ['stop', 'cancel', 'pause', 'resume'] as const
 
 export default class Sweep extends NexusCommand {
   static override summary = 'Create a sweep from a YAML config, or change the state of an existing one.'
-  static override description = `Does what \`wandb sweep\` (0.31) does, without Python, and prints the same lines on stderr: the sweep id, its URL and the \`wandb agent\` command to start agents with. Entity and project: the flags, then WANDB_ENTITY / WANDB_PROJECT, then the config's entity / project, then the settings files; the project defaults to the git repository's name or "uncategorized", the entity to your default entity. Credentials: --api-key, WANDB_API_KEY, then netrc. With --controller the search runs here: the sweep is created with \`controller: {type: local}\`, then \`nexus controller\` runs in the foreground, as \`wandb sweep --controller\` does. With --offline the sweep is kept in the wandb folder for \`nexus agent --offline\`, with no network at all.`
-  static override examples = [
-    '<%= config.bin %> sweep sweep.yaml --project my-project',
-    '<%= config.bin %> sweep --stop my-entity/my-project/abcd1234',
-  ]
+  static override description =
+    `Does what \`wandb sweep\` (0.31) does, without Python, and prints the same lines on stderr: the sweep id, its URL and the \`wandb agent\` command to start agents with. Entity and project: the flags, then WANDB_ENTITY / WANDB_PROJECT, then the config's entity / project, then the settings files; the project defaults to the git repository's name or "uncategorized", the entity to your default entity. Credentials: --api-key, WANDB_API_KEY, then netrc. With --controller the search runs here: the sweep is created with \`controller: {type: local}\`, then \`nexus controller\` runs in the foreground, as \`wandb sweep --controller\` does. With --offline the sweep is kept in the wandb folder for \`nexus agent --offline\`, with no network at all.`
+  static override examples = ['<%= config.bin %> sweep sweep.yaml --project my-project', '<%= config.bin %> sweep --stop my-entity/my-project/abcd1234']
   static override args = {
     target: Args.string({description: 'sweep config (YAML) to create, or sweep id with a state flag', required: true}),
   }
@@ -33,7 +31,10 @@ export default class Sweep extends NexusCommand {
     cancel: Flags.boolean({description: 'cancel the sweep (running runs are killed)', exclusive: ['stop', 'pause', 'resume']}),
     pause: Flags.boolean({description: 'pause the sweep', exclusive: ['stop', 'cancel', 'resume']}),
     resume: Flags.boolean({description: 'resume a paused sweep', exclusive: ['stop', 'cancel', 'pause']}),
-    json: Flags.boolean({description: 'also print one JSON object on stdout: {"schema": 1, "id", "entity", "project", "url", "agentCommand", "offline"} for a new sweep, {"schema": 1, "id", "entity", "project", "state"} for a state change'}),
+    json: Flags.boolean({
+      description:
+        'also print one JSON object on stdout: {"schema": 1, "id", "entity", "project", "url", "agentCommand", "offline"} for a new sweep, {"schema": 1, "id", "entity", "project", "state"} for a state change',
+    }),
     'api-key': Flags.string({description: 'API key (default: WANDB_API_KEY, then netrc)'}),
     'base-url': Flags.string({description: 'W&B server URL (default: WANDB_BASE_URL, then the settings files)'}),
   }
@@ -42,8 +43,13 @@ export default class Sweep extends NexusCommand {
     const {args, flags} = await this.parse(Sweep)
     if (flags.offline) {
       const made = createOfflineSweep({
-        configPath: args.target, entity: flags.entity, project: flags.project, name: flags.name, program: flags.program,
-        wandbDir: wandbDirOf(process.env, process.cwd()), out: wandbLines((line) => this.logToStderr(line)),
+        configPath: args.target,
+        entity: flags.entity,
+        project: flags.project,
+        name: flags.name,
+        program: flags.program,
+        wandbDir: wandbDirOf(process.env, process.cwd()),
+        out: wandbLines((line) => this.logToStderr(line)),
       })
       if (flags.json) this.log(JSON.stringify({schema: 1, id: made.id, entity: made.entity, project: made.project, url: null, agentCommand: made.agentCommand, offline: true, dir: made.dir}))
       return
@@ -57,17 +63,29 @@ export default class Sweep extends NexusCommand {
       return
     }
     const created = await createSweep({
-      configPath: args.target, entity: flags.entity, project: flags.project, name: flags.name, program: flags.program,
-      controller: flags.controller, priorRuns: flags.prior_run, update: flags.update,
-      defaults, baseUrl, appUrl, api, out,
+      configPath: args.target,
+      entity: flags.entity,
+      project: flags.project,
+      name: flags.name,
+      program: flags.program,
+      controller: flags.controller,
+      priorRuns: flags.prior_run,
+      update: flags.update,
+      defaults,
+      baseUrl,
+      appUrl,
+      api,
+      out,
     })
     if (flags.json) {
-      this.log(JSON.stringify({schema: 1, id: created.id, entity: created.entity ?? null, project: created.project ?? null, url: created.url ?? null, agentCommand: created.agentCommand, offline: false}))
+      this.log(
+        JSON.stringify({schema: 1, id: created.id, entity: created.entity ?? null, project: created.project ?? null, url: created.url ?? null, agentCommand: created.agentCommand, offline: false}),
+      )
     }
     if (!flags.controller) return
     out.info('Starting wandb controller...')
     const target = created.project ? [created.entity, created.project, created.id].filter(Boolean).join('/') : created.id
-    const code = await controlSweep({target, entity: flags.entity, project: flags.project, verbose: flags.verbose, client, log: (line) => this.log(line)})
+    const {code} = await controlSweep({target, entity: flags.entity, project: flags.project, verbose: flags.verbose, client, log: (line) => this.log(line)})
     if (code !== 0) this.exit(code)
   }
 }

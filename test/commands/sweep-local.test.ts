@@ -29,9 +29,12 @@ async function workspace(config: string) {
   copyFileSync(join(import.meta.dir, '..', 'backend', 'scenarios', 'sweep_train.py'), join(home.work, 'sweep_train.py'))
   writeFileSync(join(home.work, 'sweep.yaml'), config)
   const env = {
-    WANDB_BASE_URL: backend.url, WANDB_API_KEY: backend.apiKey,
+    WANDB_BASE_URL: backend.url,
+    WANDB_API_KEY: backend.apiKey,
     // the agent runs `python sweep_train.py` with the venv's python, whose SDK runs on nexus
-    PATH: `${dirname(PYTHON)}:${process.env.PATH ?? ''}`, VIRTUAL_ENV: dirname(dirname(PYTHON)), PYTHONPATH: nexusOverlay(),
+    PATH: `${dirname(PYTHON)}:${process.env.PATH ?? ''}`,
+    VIRTUAL_ENV: dirname(dirname(PYTHON)),
+    PYTHONPATH: nexusOverlay(),
     NEXUS_CONTROLLER_INTERVAL: '0.3',
   }
   return {backend, home, env}
@@ -41,7 +44,10 @@ describe('local controller', () => {
   test('nexus sweep --controller random.yaml with nexus agent --count 3: three finished runs with distinct in-range points', async () => {
     const w = await workspace('program: sweep_train.py\nmethod: random\nmetric: {name: loss, goal: minimize}\nparameters:\n  lr: {min: 0.001, max: 0.1}\n  layers: {values: [1, 2, 3]}\n')
     const controller = Bun.spawn([hostBinary(), 'sweep', '--controller', '-p', 'ctl', 'sweep.yaml'], {
-      cwd: w.home.work, env: w.home.processEnv(w.env) as Record<string, string>, stdout: 'pipe', stderr: 'pipe',
+      cwd: w.home.work,
+      env: w.home.processEnv(w.env) as Record<string, string>,
+      stdout: 'pipe',
+      stderr: 'pipe',
     })
     open.procs.push(controller)
     const stderr = controller.stderr.getReader()
@@ -85,10 +91,15 @@ describe('air-gapped sweep', () => {
     expect(created.code).toBe(0)
     const id = /Creating sweep with ID: (\w+)/.exec(created.stderr)?.[1] as string
     expect(created.stderr).toContain(`Run sweep agent with: nexus agent --offline ${id}`)
-    const agent = await nexus(w.home, ['agent', '--offline', id, '--count', '4'], {env: offline})
+    const agent = await nexus(w.home, ['agent', '--offline', id, '--count', '4', '--json'], {env: offline})
     expect(agent.code).toBe(0)
+    const summary = JSON.parse(agent.stdout)
+    expect(summary).toMatchObject({schema: 1, sweep: {id, project: 'airgap'}, offline: true, exitCode: 0})
+    expect(summary.runs.map((r: {exitCode: number}) => r.exitCode)).toEqual([0, 0, 0, 0])
     const wandbDir = join(w.home.work, 'wandb')
-    const runDirs = readdirSync(wandbDir).filter((n) => n.startsWith('offline-run-')).map((n) => join(wandbDir, n))
+    const runDirs = readdirSync(wandbDir)
+      .filter((n) => n.startsWith('offline-run-'))
+      .map((n) => join(wandbDir, n))
     expect(runDirs).toHaveLength(4)
     expect(await w.backend.inspectRuns()).toEqual([])
 
