@@ -24,8 +24,18 @@ import {syncBig, syncMany} from './lib/sync-workloads.ts'
 import type {Workload} from './lib/workload.ts'
 
 const WORKLOADS: Workload[] = [
-  emptyRun('online'), emptyRun('offline'), v1ScalarsProcs(10), v1ScalarsProcs(50), v1Tables, longRun, serviceStart,
-  syncBig, syncMany, artifactsMany, artifactsBig, systemMonitor,
+  emptyRun('online'),
+  emptyRun('offline'),
+  v1ScalarsProcs(10),
+  v1ScalarsProcs(50),
+  v1Tables,
+  longRun,
+  serviceStart,
+  syncBig,
+  syncMany,
+  artifactsMany,
+  artifactsBig,
+  systemMonitor,
 ]
 
 interface Options {
@@ -58,10 +68,22 @@ async function machine() {
   const py = requirePython()
   const wandbVersion = (await Bun.$`${py} -c "import wandb; print(wandb.__version__)"`.quiet().text()).trim()
   const nexusVersion = (await Bun.$`${hostBinary()} --version`.quiet().text()).trim()
-  const commit = (await Bun.$`git rev-parse --short HEAD`.cwd(join(import.meta.dir, '..')).quiet().nothrow().text()).trim()
+  const commit = (
+    await Bun.$`git rev-parse --short HEAD`
+      .cwd(join(import.meta.dir, '..'))
+      .quiet()
+      .nothrow()
+      .text()
+  ).trim()
   return {
-    cpuModel: cpus[0]?.model ?? 'unknown', cores: cpus.length, memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
-    os: `${os.type()} ${os.release()} ${os.arch()}`, bun: Bun.version, wandb: wandbVersion, nexus: nexusVersion, commit,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    bun: Bun.version,
+    wandb: wandbVersion,
+    nexus: nexusVersion,
+    commit,
   }
 }
 
@@ -87,7 +109,11 @@ async function runWorkload(ctx: BenchContext, w: Workload, reps: number): Promis
         await ctx.backend.reset()
         const m = await w.measure(ctx, core, rep)
         result.samples[core].push(m)
-        console.log(`  ${w.name} rep ${rep + 1}/${reps} ${core}: ${Object.entries(m).map(([k, v]) => `${k}=${fmt(v)}`).join(' ')}`)
+        console.log(
+          `  ${w.name} rep ${rep + 1}/${reps} ${core}: ${Object.entries(m)
+            .map(([k, v]) => `${k}=${fmt(v)}`)
+            .join(' ')}`,
+        )
       }
     }
   } catch (e) {

@@ -19,11 +19,27 @@ const backend = await startBackend({quiet: true})
 const env = {...process.env, ...isolatedEnv(out, backend)} as Record<string, string>
 delete env.PYTHONPATH
 const portFile = join(out, 'port.txt')
-const service = Bun.spawn([process.execPath, ...(heap ? ['--heap-prof-md', `--heap-prof-dir=${out}`] : ['--cpu-prof-md', `--cpu-prof-dir=${out}`]), join(root, 'bin/run.ts'), 'service', '--port-filename', portFile, '--detached', '--idle-timeout', '0'], {cwd: out, env, stdout: 'inherit', stderr: 'inherit'})
+const service = Bun.spawn(
+  [
+    process.execPath,
+    ...(heap ? ['--heap-prof-md', `--heap-prof-dir=${out}`] : ['--cpu-prof-md', `--cpu-prof-dir=${out}`]),
+    join(root, 'bin/run.ts'),
+    'service',
+    '--port-filename',
+    portFile,
+    '--detached',
+    '--idle-timeout',
+    '0',
+  ],
+  {cwd: out, env, stdout: 'inherit', stderr: 'inherit'},
+)
 while (!(existsSync(portFile) && readFileSync(portFile, 'utf8').endsWith('EOF'))) await Bun.sleep(20)
 const unix = /unix=(.+)/.exec(readFileSync(portFile, 'utf8'))![1]
 const py = Bun.spawn([requirePython(), join(import.meta.dir, 'workloads', 'scalars.py')], {
-  cwd: out, env: {...env, WANDB_SERVICE: `3-${service.pid}-unix-${unix}`, BENCH_STEPS: steps, BENCH_METRICS: metrics}, stdout: 'pipe', stderr: 'inherit',
+  cwd: out,
+  env: {...env, WANDB_SERVICE: `3-${service.pid}-unix-${unix}`, BENCH_STEPS: steps, BENCH_METRICS: metrics},
+  stdout: 'pipe',
+  stderr: 'inherit',
 })
 console.log(`workload: ${(await new Response(py.stdout).text()).trim()} (exit ${await py.exited})`)
 service.kill('SIGTERM')

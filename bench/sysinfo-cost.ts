@@ -81,7 +81,9 @@ async function measure(label: string, count: number, fn: () => Promise<unknown>)
     heapDeltaMiB: mib(process.memoryUsage().heapUsed - heap0),
     maxEventLoopStallMs: stall,
   }
-  console.log(`${label.padEnd(28)} cpu ${String(row.cpuMsPerSample).padStart(8)} ms  children ${String(row.childCpuMsPerSample).padStart(7)} ms  wall ${String(row.wallMsPerSample).padStart(8)} ms  rss ${String(row.rssDeltaMiB).padStart(6)} MiB  heap ${String(row.heapDeltaMiB).padStart(6)} MiB  stall ${String(row.maxEventLoopStallMs).padStart(6)} ms  (${count} samples)`)
+  console.log(
+    `${label.padEnd(28)} cpu ${String(row.cpuMsPerSample).padStart(8)} ms  children ${String(row.childCpuMsPerSample).padStart(7)} ms  wall ${String(row.wallMsPerSample).padStart(8)} ms  rss ${String(row.rssDeltaMiB).padStart(6)} MiB  heap ${String(row.heapDeltaMiB).padStart(6)} MiB  stall ${String(row.maxEventLoopStallMs).padStart(6)} ms  (${count} samples)`,
+  )
   return row
 }
 

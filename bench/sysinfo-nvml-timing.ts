@@ -60,6 +60,7 @@ for (const [call, fn] of calls) {
   times.sort((a, b) => a - b)
   rows.push({call, medianMs: +times[times.length >> 1].toFixed(3), maxMs: +times.at(-1)!.toFixed(3), cpuMs: +((c.user + c.system) / 1000 / rounds).toFixed(3), value})
 }
-for (const r of rows) console.log(`${r.call.padEnd(22)} median ${String(r.medianMs).padStart(8)} ms  max ${String(r.maxMs).padStart(8)} ms  cpu ${String(r.cpuMs).padStart(7)} ms  ${JSON.stringify(r.value)}`)
+for (const r of rows)
+  console.log(`${r.call.padEnd(22)} median ${String(r.medianMs).padStart(8)} ms  max ${String(r.maxMs).padStart(8)} ms  cpu ${String(r.cpuMs).padStart(7)} ms  ${JSON.stringify(r.value)}`)
 console.log(JSON.stringify({bench: 'sysinfo-nvml-timing', lib, rounds, rows}))
 nvml.shutdown()

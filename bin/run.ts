@@ -24,8 +24,12 @@ async function tryStandIn(argv: string[]): Promise<number | string | undefined> 
   if (!flags || flags['shared-node'] !== '') return undefined
   const {runStandIn} = await import('../src/core/shared/stand-in.ts')
   const shared = await runStandIn({
-    portFilename: flags['port-filename'], pid: flags.pid, logLevel: flags['log-level'], detached: flags.detached,
-    listenOnLocalhost: flags['listen-on-localhost'], osPidShutdown: flags['os-pid-shutdown'],
+    portFilename: flags['port-filename'],
+    pid: flags.pid,
+    logLevel: flags['log-level'],
+    detached: flags.detached,
+    listenOnLocalhost: flags['listen-on-localhost'],
+    osPidShutdown: flags['os-pid-shutdown'],
   })
   return typeof shared === 'number' ? shared : shared.reason
 }

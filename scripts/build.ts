@@ -47,16 +47,25 @@ const dist = join(root, 'dist')
 async function compile(t: Target): Promise<void> {
   const args = [
     // The NVML sampler runs in a worker thread; its script must be an extra entry point.
-    'build', 'bin/run.ts', 'bin/full.ts', 'src/sysinfo/nvml-worker.ts', '--compile', '--production', '--bytecode', '--format=esm',
-    '--external', 'typescript',
-    '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig',
-    `--target=${t.bunTarget}`, '--outfile', join(dist, t.out),
+    'build',
+    'bin/run.ts',
+    'bin/full.ts',
+    'src/sysinfo/nvml-worker.ts',
+    '--compile',
+    '--production',
+    '--bytecode',
+    '--format=esm',
+    '--external',
+    'typescript',
+    '--no-compile-autoload-dotenv',
+    '--no-compile-autoload-bunfig',
+    `--target=${t.bunTarget}`,
+    '--outfile',
+    join(dist, t.out),
   ]
   const started = performance.now()
   const proc = Bun.spawn([process.execPath, ...args], {cwd: root, stdout: 'pipe', stderr: 'pipe'})
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited,
-  ])
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   if (code !== 0) throw new Error(`build: ${t.bunTarget} failed (exit ${code})\n${stdout}${stderr}`)
   console.log(`built dist/${t.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`)
   if (t.macho) {
@@ -77,7 +86,9 @@ async function main(): Promise<void> {
   {
     // Always rewritten, so a --host rebuild never leaves a stale checksum behind.
     const lines = TARGETS.filter((t) => existsSync(join(dist, t.out))).map((t) => {
-      const sum = createHash('sha256').update(readFileSync(join(dist, t.out))).digest('hex')
+      const sum = createHash('sha256')
+        .update(readFileSync(join(dist, t.out)))
+        .digest('hex')
       return `${sum}  ${t.out}`
     })
     writeFileSync(join(dist, 'SHA256SUMS'), lines.join('\n') + '\n')

@@ -32,7 +32,11 @@ const work = mkdtempSync(join(tmpdir(), 'nexus-demo-'))
 const env = {...process.env, HOME: work, WANDB_DIR: work, WANDB_CONFIG_DIR: join(work, '.config'), WANDB_CACHE_DIR: join(work, '.cache'), WANDB_SILENT: 'true'}
 if (existsSync(PYTHON)) {
   step('training three runs offline with the wandb SDK, on nexus as wandb-core')
-  for (const [name, lr] of [['baseline', '0.01'], ['faster', '0.03'], ['slower', '0.005']]) {
+  for (const [name, lr] of [
+    ['baseline', '0.01'],
+    ['faster', '0.03'],
+    ['slower', '0.005'],
+  ]) {
     const p = Bun.spawn([PYTHON, join(root, 'examples', 'demo_train.py'), name, lr], {cwd: work, env: {...env, PYTHONPATH: nexusOverlay()}, stdout: 'inherit', stderr: 'inherit'})
     if ((await p.exited) !== 0) process.exit(1)
   }

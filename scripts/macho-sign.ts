@@ -149,7 +149,9 @@ export function adhocSignMachO(input: Buffer, ident: string): Buffer {
   sig.writeUInt32BE(sigLength, 4)
   sig.writeUInt32BE(3, 8)
   const entries: Array<[number, Buffer]> = [
-    [CSSLOT_CODEDIRECTORY, cd], [CSSLOT_REQUIREMENTS, requirements], [CSSLOT_SIGNATURESLOT, cms],
+    [CSSLOT_CODEDIRECTORY, cd],
+    [CSSLOT_REQUIREMENTS, requirements],
+    [CSSLOT_SIGNATURESLOT, cms],
   ]
   let blobOff = headerLen
   entries.forEach(([slot, blob], i) => {
@@ -198,7 +200,10 @@ export function verifyMachOSignature(buf: Buffer): SignatureReport {
   const hashType = cd.readUInt8(37)
   const pageSize = 1 << cd.readUInt8(39)
   const hash = (b: Uint8Array) =>
-    createHash(hashType === CS_HASHTYPE_SHA256 ? 'sha256' : 'sha1').update(b).digest().subarray(0, hashSize)
+    createHash(hashType === CS_HASHTYPE_SHA256 ? 'sha256' : 'sha1')
+      .update(b)
+      .digest()
+      .subarray(0, hashSize)
   let bad = 0
   for (let i = 0; i < nCode; i++) {
     const start = i * pageSize

@@ -67,7 +67,15 @@ async function main(): Promise<void> {
     rmSync(staging, {recursive: true, force: true})
   }
 
-  const sums = readdirSync(out).filter((f) => f !== 'SHA256SUMS').sort().map((f) => `${createHash('sha256').update(readFileSync(join(out, f))).digest('hex')}  ${f}`)
+  const sums = readdirSync(out)
+    .filter((f) => f !== 'SHA256SUMS')
+    .sort()
+    .map(
+      (f) =>
+        `${createHash('sha256')
+          .update(readFileSync(join(out, f)))
+          .digest('hex')}  ${f}`,
+    )
   writeFileSync(join(out, 'SHA256SUMS'), `${sums.join('\n')}\n`)
   console.log(`wrote ${join(out, 'SHA256SUMS')}`)
 }

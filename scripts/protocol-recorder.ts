@@ -31,7 +31,8 @@ if (!core || sep < 0 || cmd.length === 0) {
 const dir = mkdtempSync(join(tmpdir(), 'recorder-'))
 const portFile = join(dir, 'port.txt')
 const svc = Bun.spawn([core, '--port-filename', portFile, '--pid', String(process.pid), '--detached', '--idle-timeout', '0'], {
-  stdout: 'inherit', stderr: 'inherit',
+  stdout: 'inherit',
+  stderr: 'inherit',
 })
 while (!existsSync(portFile) || !readFileSync(portFile, 'utf8').endsWith('EOF')) await Bun.sleep(20)
 const target = /unix=(.+)/.exec(readFileSync(portFile, 'utf8'))![1]
@@ -63,11 +64,11 @@ const server = createServer((sdk: Socket) => {
   const up = createConnection(target)
   const fromSdk = frames((b) => log('sdk', id, ServerRequest.toJson(ServerRequest.fromBinary(b), {useProtoFieldName: true})))
   const fromCore = frames((b) => log('core', id, ServerResponse.toJson(ServerResponse.fromBinary(b), {useProtoFieldName: true})))
-  sdk.on("data", (c: Buffer) => {
+  sdk.on('data', (c: Buffer) => {
     fromSdk(c)
     up.write(c)
   })
-  up.on("data", (c: Buffer) => {
+  up.on('data', (c: Buffer) => {
     fromCore(c)
     sdk.write(c)
   })

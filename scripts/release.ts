@@ -34,7 +34,9 @@ function verifySums(dir: string): string[] {
   const lines = readFileSync(join(dir, 'SHA256SUMS'), 'utf8').trim().split('\n')
   return lines.map((line) => {
     const [sum, name] = line.split('  ')
-    const actual = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex')
+    const actual = createHash('sha256')
+      .update(readFileSync(join(dir, name)))
+      .digest('hex')
     if (actual !== sum) throw new Error(`release: ${name} does not match SHA256SUMS`)
     return name
   })
@@ -51,8 +53,19 @@ const wheels = packed.filter((f) => f.endsWith('.whl')).map((f) => join(packages
 const tarballs = packed.filter((f) => f.endsWith('.tgz'))
 const mainTarball = tarballs.filter((f) => f === `nexus-wandb-${version}.tgz`)
 const platformTarballs = tarballs.filter((f) => !mainTarball.includes(f))
-publish(['gh', 'release', 'create', tag, '--title', `nexus ${version}`, '--notes', `nexus ${version} (wandb protocol 0.31)`,
-  ...binaries.map((b) => join(dist, b)), join(dist, 'SHA256SUMS'), ...packed.map((p) => join(packages, p))])
+publish([
+  'gh',
+  'release',
+  'create',
+  tag,
+  '--title',
+  `nexus ${version}`,
+  '--notes',
+  `nexus ${version} (wandb protocol 0.31)`,
+  ...binaries.map((b) => join(dist, b)),
+  join(dist, 'SHA256SUMS'),
+  ...packed.map((p) => join(packages, p)),
+])
 publish(['twine', 'upload', '--non-interactive', ...wheels])
 for (const t of [...platformTarballs, ...mainTarball]) publish(['npm', 'publish', '--access', 'public', join(packages, t)])
 console.log(dryRun ? `dry run of ${tag} complete: nothing was published` : `released ${tag}`)

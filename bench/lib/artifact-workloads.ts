@@ -38,7 +38,10 @@ function artifactWorkload(name: string, shape: (quick: boolean) => {files: numbe
   return {
     name,
     describe: (q) => `put then get ${label(q)} (random bytes), empty caches`,
-    metrics: [{key: 'put_s', label: 'put', unit: 's'}, {key: 'get_s', label: 'get', unit: 's'}],
+    metrics: [
+      {key: 'put_s', label: 'put', unit: 's'},
+      {key: 'get_s', label: 'get', unit: 's'},
+    ],
     sides: {go: 'wandb artifact (Go core)', nexus: 'nexus artifact'},
     async prepare(ctx) {
       const {files, bytes} = shape(ctx.quick)

@@ -21,7 +21,11 @@ export class BenchContext {
   readonly scratch = mkdtempSync(join(this.overlays.root, 'scratch-'))
   private seq = 0
 
-  constructor(readonly backend: Backend, readonly quick: boolean, readonly privateServices = false) {}
+  constructor(
+    readonly backend: Backend,
+    readonly quick: boolean,
+    readonly privateServices = false,
+  ) {}
 
   /** A fresh directory for one run (under the bench's temp root, removed at the end). */
   freshDir(label: string): string {

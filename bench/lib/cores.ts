@@ -45,18 +45,21 @@ export class CoreOverlays {
       for (const entry of readdirSync(join(real, 'bin'))) if (entry !== 'wandb-core') symlinkSync(join(real, 'bin', entry), join(pkg, 'bin', entry))
       const wrapper = join(pkg, 'bin', 'wandb-core')
       // One JSON line per service process into $NEXUS_BENCH_USAGE (when set).
-      writeFileSync(wrapper, [
-        '#!/bin/sh',
-        'if [ -n "$NEXUS_BENCH_USAGE" ]; then',
-        // Go wandb-core exits when its parent is not the --pid process; under time the parent is
-        // this script's pid (time is exec'd in its place), so --pid names it instead.
-        '  prev=',
-        '  for a do shift; if [ "$prev" = --pid ]; then set -- "$@" "$$"; else set -- "$@" "$a"; fi; prev=$a; done',
-        `  exec ${TIME_BIN} -a -o "$NEXUS_BENCH_USAGE" -f '{"maxrss_kb":%M,"user_s":%U,"sys_s":%S}' '${coreBinary(core)}' "$@"`,
-        'fi',
-        `exec '${coreBinary(core)}' "$@"`,
-        '',
-      ].join('\n'))
+      writeFileSync(
+        wrapper,
+        [
+          '#!/bin/sh',
+          'if [ -n "$NEXUS_BENCH_USAGE" ]; then',
+          // Go wandb-core exits when its parent is not the --pid process; under time the parent is
+          // this script's pid (time is exec'd in its place), so --pid names it instead.
+          '  prev=',
+          '  for a do shift; if [ "$prev" = --pid ]; then set -- "$@" "$$"; else set -- "$@" "$a"; fi; prev=$a; done',
+          `  exec ${TIME_BIN} -a -o "$NEXUS_BENCH_USAGE" -f '{"maxrss_kb":%M,"user_s":%U,"sys_s":%S}' '${coreBinary(core)}' "$@"`,
+          'fi',
+          `exec '${coreBinary(core)}' "$@"`,
+          '',
+        ].join('\n'),
+      )
       chmodSync(wrapper, 0o755)
       this.dirs.set(core, dir)
     }
@@ -75,10 +78,13 @@ export class CoreOverlays {
 /** Reads the usage lines GNU time appended; one per service process that ran. */
 export function readUsage(file: string): ServiceUsage[] {
   if (!existsSync(file)) return []
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => {
-    const u = JSON.parse(l) as {maxrss_kb: number; user_s: number; sys_s: number}
-    return {maxRssMiB: u.maxrss_kb / 1024, cpuS: u.user_s + u.sys_s}
-  })
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => {
+      const u = JSON.parse(l) as {maxrss_kb: number; user_s: number; sys_s: number}
+      return {maxRssMiB: u.maxrss_kb / 1024, cpuS: u.user_s + u.sys_s}
+    })
 }
 
 export const PYTHON = () => requirePython()

@@ -26,7 +26,10 @@ async function expectRuns(ctx: BenchContext, ids: string[], historyRows: number 
 export const emptyRun = (mode: 'online' | 'offline'): Workload => ({
   name: `empty-run-${mode}`,
   describe: () => `wandb.init() → run.finish(), ${mode}, system metrics off; whole Python process`,
-  metrics: [{key: 'process_s', label: 'process wall', unit: 's'}, {key: 'init_finish_s', label: 'init→finish', unit: 's'}],
+  metrics: [
+    {key: 'process_s', label: 'process wall', unit: 's'},
+    {key: 'init_finish_s', label: 'init→finish', unit: 's'},
+  ],
   async measure(ctx, core, rep) {
     const dir = ctx.freshDir('empty')
     const id = runId('empty', core, rep)
@@ -82,7 +85,10 @@ function totalUsage(usage: ServiceUsage[]): ServiceUsage {
 export const v1Tables: Workload = {
   name: 'v1-tables',
   describe: () => '1 run, 10 steps × 20 single-row wandb.Table',
-  metrics: [{key: 'wall_s', label: 'init→finish', unit: 's'}, {key: 'finish_s', label: 'finish()', unit: 's'}],
+  metrics: [
+    {key: 'wall_s', label: 'init→finish', unit: 's'},
+    {key: 'finish_s', label: 'finish()', unit: 's'},
+  ],
   async measure(ctx, core, rep) {
     const dir = ctx.freshDir('tables')
     const id = runId('tables', core, rep)

@@ -22,7 +22,11 @@ async function startOnce(ctx: BenchContext, core: Core, dir: string, name: strin
   const portFile = join(dir, `${name}.txt`)
   const t0 = performance.now()
   const proc = Bun.spawn([coreBinary(core), '--port-filename', portFile, '--pid', String(process.pid)], {
-    cwd: dir, env: {...ctx.cliEnv(dir), XDG_RUNTIME_DIR: runtime, ...ctx.sharing(core)}, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe',
+    cwd: dir,
+    env: {...ctx.cliEnv(dir), XDG_RUNTIME_DIR: runtime, ...ctx.sharing(core)},
+    stdin: 'ignore',
+    stdout: 'ignore',
+    stderr: 'pipe',
   })
   for (;;) {
     if (existsSync(portFile) && /EOF\s*$/.test(readFileSync(portFile, 'utf8'))) break

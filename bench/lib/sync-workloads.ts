@@ -7,14 +7,19 @@ import {cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileS
 import {join} from 'node:path'
 import {hostBinary} from '../../test/helpers/binary.ts'
 import {requirePython} from '../../test/helpers/python.ts'
-import {BenchFailure, type BenchContext, ok} from './context.ts'
+import {BenchFailure, ok} from './context.ts'
 import type {Workload} from './workload.ts'
 
 export const CACHE = join(import.meta.dir, '..', '.cache')
 
 function offlineRuns(dir: string): string[] {
   const w = join(dir, 'wandb')
-  return existsSync(w) ? readdirSync(w).filter((d) => d.startsWith('offline-run-')).sort().map((d) => join(w, d)) : []
+  return existsSync(w)
+    ? readdirSync(w)
+        .filter((d) => d.startsWith('offline-run-'))
+        .sort()
+        .map((d) => join(w, d))
+    : []
 }
 
 function sizeOf(path: string): number {
@@ -49,9 +54,8 @@ function syncWorkload(name: string, shape: (quick: boolean) => {runs: number; st
       const dir = ctx.freshDir(name)
       cpSync(join(source, 'wandb'), join(dir, 'wandb'), {recursive: true})
       const runs = offlineRuns(dir)
-      const ran = core === 'go'
-        ? await ctx.run([requirePython(), '-m', 'wandb', 'sync', ...runs], ctx.sdkEnv('go', dir), dir, 3600)
-        : await ctx.run([hostBinary(), 'sync', ...runs], ctx.cliEnv(dir), dir, 3600)
+      const ran =
+        core === 'go' ? await ctx.run([requirePython(), '-m', 'wandb', 'sync', ...runs], ctx.sdkEnv('go', dir), dir, 3600) : await ctx.run([hostBinary(), 'sync', ...runs], ctx.cliEnv(dir), dir, 3600)
       ok(ran, core === 'go' ? 'wandb sync' : 'nexus sync')
       const onServer = await ctx.backend.inspectRuns()
       for (const run of runs) {

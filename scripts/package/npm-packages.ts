@@ -15,16 +15,23 @@ export function writePlatformPackage(dir: string, p: Platform, version: string, 
   mkdirSync(join(dir, 'bin'), {recursive: true})
   writeFileSync(join(dir, 'bin', p.exe), binary)
   chmodSync(join(dir, 'bin', p.exe), 0o755)
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({
-    name: `${SCOPE}/${p.id}`,
-    version,
-    description: `The nexus binary for ${p.npmOs} ${p.npmCpu} (installed by ${MAIN_PACKAGE}).`,
-    license: 'MIT',
-    os: [p.npmOs],
-    cpu: [p.npmCpu],
-    files: [`bin/${p.exe}`],
-    preferUnplugged: true,
-  }, null, 2)}\n`)
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: `${SCOPE}/${p.id}`,
+        version,
+        description: `The nexus binary for ${p.npmOs} ${p.npmCpu} (installed by ${MAIN_PACKAGE}).`,
+        license: 'MIT',
+        os: [p.npmOs],
+        cpu: [p.npmCpu],
+        files: [`bin/${p.exe}`],
+        preferUnplugged: true,
+      },
+      null,
+      2,
+    )}\n`,
+  )
   writeFileSync(join(dir, 'README.md'), `The ${p.id} binary of nexus. Install \`${MAIN_PACKAGE}\` instead: it picks this package for your platform.\n`)
 }
 
@@ -33,17 +40,27 @@ export function writeMainPackage(dir: string, platforms: readonly Platform[], ve
   mkdirSync(join(dir, 'bin'), {recursive: true})
   writeFileSync(join(dir, 'bin', 'nexus.js'), LAUNCHER)
   chmodSync(join(dir, 'bin', 'nexus.js'), 0o755)
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({
-    name: MAIN_PACKAGE,
-    version,
-    description: 'nexus: a drop-in for wandb-core and a Python-free CLI for W&B (sync, artifacts, sweeps).',
-    license: 'MIT',
-    bin: {nexus: 'bin/nexus.js'},
-    files: ['bin/nexus.js'],
-    engines: {node: '>=18'},
-    optionalDependencies: Object.fromEntries(platforms.map((p) => [`${SCOPE}/${p.id}`, version])),
-  }, null, 2)}\n`)
-  writeFileSync(join(dir, 'README.md'), `# ${MAIN_PACKAGE}\n\n\`npm i -g ${MAIN_PACKAGE}\` (or \`npx ${MAIN_PACKAGE} --help\`) gives the \`nexus\` command. The binary comes from the \`${SCOPE}/<os>-<cpu>\` package npm installs for your platform.\n`)
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: MAIN_PACKAGE,
+        version,
+        description: 'nexus: a drop-in for wandb-core and a Python-free CLI for W&B (sync, artifacts, sweeps).',
+        license: 'MIT',
+        bin: {nexus: 'bin/nexus.js'},
+        files: ['bin/nexus.js'],
+        engines: {node: '>=18'},
+        optionalDependencies: Object.fromEntries(platforms.map((p) => [`${SCOPE}/${p.id}`, version])),
+      },
+      null,
+      2,
+    )}\n`,
+  )
+  writeFileSync(
+    join(dir, 'README.md'),
+    `# ${MAIN_PACKAGE}\n\n\`npm i -g ${MAIN_PACKAGE}\` (or \`npx ${MAIN_PACKAGE} --help\`) gives the \`nexus\` command. The binary comes from the \`${SCOPE}/<os>-<cpu>\` package npm installs for your platform.\n`,
+  )
 }
 
 /** The `nexus` command of the main package: runs the platform binary with the same arguments, stdio and exit status. */

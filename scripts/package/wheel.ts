@@ -24,7 +24,9 @@ export interface WheelInput {
 export function buildWheel(w: WheelInput): {fileName: string; bytes: Uint8Array} {
   const dist = `${WHEEL_NAME}-${w.version}`
   const files: ZipEntry[] = []
-  for (const name of readdirSync(join(PYTHON_SOURCE, WHEEL_NAME)).filter((n) => n.endsWith('.py')).sort()) {
+  for (const name of readdirSync(join(PYTHON_SOURCE, WHEEL_NAME))
+    .filter((n) => n.endsWith('.py'))
+    .sort()) {
     files.push({name: `${WHEEL_NAME}/${name}`, data: readFileSync(join(PYTHON_SOURCE, WHEEL_NAME, name))})
   }
   files.push({name: `${WHEEL_NAME}.pth`, data: readFileSync(join(PYTHON_SOURCE, `${WHEEL_NAME}.pth`))})

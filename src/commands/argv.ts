@@ -3,8 +3,15 @@ import {NEXUS_VERSION, WANDB_PROTOCOL_VERSION} from '../core/version.ts'
 
 /** Flags the wandb SDK passes to wandb-core; seeing one first means "run the service". */
 const SERVICE_FLAGS = new Set([
-  '--port-filename', '--pid', '--log-level', '--no-observability', '--enable-dcgm-profiling',
-  '--listen-on-localhost', '--detached', '--idle-timeout', '--os-pid-shutdown',
+  '--port-filename',
+  '--pid',
+  '--log-level',
+  '--no-observability',
+  '--enable-dcgm-profiling',
+  '--listen-on-localhost',
+  '--detached',
+  '--idle-timeout',
+  '--os-pid-shutdown',
 ])
 
 export type Routed =

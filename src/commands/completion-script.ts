@@ -35,9 +35,7 @@ const flagWords = (c: CompletionCommand) => c.flags.flatMap((f) => [`--${f.name}
 
 function bashLike(shell: 'bash' | 'zsh', bin: string, commands: readonly CompletionCommand[]): string {
   const fn = `_${bin.replace(/[^A-Za-z0-9_]/g, '_')}_complete`
-  const cases = [
-    ...[...children(commands)].map(([prefix, next]) => `    ${JSON.stringify(`${prefix}`)}) words_next=${JSON.stringify([...next].sort().join(' '))} ;;`),
-  ]
+  const cases = [...[...children(commands)].map(([prefix, next]) => `    ${JSON.stringify(`${prefix}`)}) words_next=${JSON.stringify([...next].sort().join(' '))} ;;`)]
   const flagCases = commands.map((c) => `    ${JSON.stringify(c.words.join(' '))}) flags=${JSON.stringify(flagWords(c).join(' '))} ;;`)
   return `# ${shell} completion for ${bin}: eval "$(${bin} completion ${shell})"${shell === 'zsh' ? ' (uses bashcompinit)' : ''}
 ${shell === 'zsh' ? 'autoload -U +X bashcompinit && bashcompinit\n' : ''}${fn}() {
@@ -47,8 +45,14 @@ ${shell === 'zsh' ? 'autoload -U +X bashcompinit && bashcompinit\n' : ''}${fn}()
     [[ "$w" == -* ]] && continue
     local try="\${path:+$path }$w"
     case "$try" in
-${[...children(commands).keys()].filter((k) => k !== '').map((k) => `      ${JSON.stringify(k)}) path="$try" ;;`).join('\n')}
-${commands.filter((c) => !children(commands).has(c.words.join(' '))).map((c) => `      ${JSON.stringify(c.words.join(' '))}) path="$try" ;;`).join('\n')}
+${[...children(commands).keys()]
+  .filter((k) => k !== '')
+  .map((k) => `      ${JSON.stringify(k)}) path="$try" ;;`)
+  .join('\n')}
+${commands
+  .filter((c) => !children(commands).has(c.words.join(' ')))
+  .map((c) => `      ${JSON.stringify(c.words.join(' '))}) path="$try" ;;`)
+  .join('\n')}
     esac
   done
   case "$path" in

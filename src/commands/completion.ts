@@ -20,7 +20,9 @@ export default class Completion extends NexusCommand {
       .map((c) => ({
         words: c.id.split(':'),
         summary: c.summary,
-        flags: Object.entries(c.flags ?? {}).filter(([, f]) => !f.hidden).map(([name, f]) => ({name, char: f.char, description: f.summary ?? f.description})),
+        flags: Object.entries(c.flags ?? {})
+          .filter(([, f]) => !f.hidden)
+          .map(([name, f]) => ({name, char: f.char, description: f.summary ?? f.description})),
       }))
       .sort((a, b) => a.words.join(' ').localeCompare(b.words.join(' ')))
     this.log(completionScript(args.shell as Shell, this.config.bin, commands).trimEnd())

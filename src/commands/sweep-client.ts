@@ -49,8 +49,12 @@ export function stopOnSignal(): {signal: AbortSignal; stoppedBy: () => 'SIGINT' 
   const onTerm = on('SIGTERM')
   process.once('SIGINT', onInt)
   process.once('SIGTERM', onTerm)
-  return {signal: abort.signal, stoppedBy: () => by, release: () => {
-    process.off('SIGINT', onInt)
-    process.off('SIGTERM', onTerm)
-  }}
+  return {
+    signal: abort.signal,
+    stoppedBy: () => by,
+    release: () => {
+      process.off('SIGINT', onInt)
+      process.off('SIGTERM', onTerm)
+    },
+  }
 }

@@ -23,19 +23,21 @@ export function syncExitCode(results: ReplayResult[]): number {
 }
 
 /** A flag of positive seconds. */
-const seconds = (flag: string, description: string, defaultSeconds: number) => Flags.custom<number>({
-  description,
-  default: defaultSeconds,
-  parse: async (text) => {
-    const n = Number(text)
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} wants a positive number of seconds, got ${text}`)
-    return n
-  },
-})()
+const seconds = (flag: string, description: string, defaultSeconds: number) =>
+  Flags.custom<number>({
+    description,
+    default: defaultSeconds,
+    parse: async (text) => {
+      const n = Number(text)
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} wants a positive number of seconds, got ${text}`)
+      return n
+    },
+  })()
 
 export default class Sync extends NexusCommand {
   static override summary = 'Upload offline runs (.wandb files) to W&B: fast, resumable, crash-tolerant.'
-  static override description = `PATH may be a run directory, a .wandb file, a glob, or a wandb/ directory (every run in it); without PATH, every run in ./wandb (under WANDB_DIR if set), after a confirmation or with --yes. As with \`wandb sync\`, runs made online (run-* directories) are skipped unless --include-online, and runs already marked synced unless --include-synced.
+  static override description =
+    `PATH may be a run directory, a .wandb file, a glob, or a wandb/ directory (every run in it); without PATH, every run in ./wandb (under WANDB_DIR if set), after a confirmation or with --yes. As with \`wandb sync\`, runs made online (run-* directories) are skipped unless --include-online, and runs already marked synced unless --include-synced.
 
 A run is marked synced (<file>.synced) only when every upload was delivered. An interrupted sync (Ctrl-C, kill -9, network loss) continues where it stopped on the next invocation; progress is kept per destination (server, entity, project, run id) in $XDG_CACHE_HOME/nexus/sync (or $NEXUS_SYNC_STATE_DIR), never in the run directory, which sync does not change (a read-only run directory syncs too). One sync per run at a time: a run another sync holds is skipped. A damaged .wandb file syncs every intact record and reports the damaged byte ranges; a run without an exit record is finished as crashed (exit code 1).
 
@@ -51,12 +53,12 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     path: Args.string({description: 'run directories, .wandb files, globs or wandb/ directories (none: every unsynced run in ./wandb, after a confirmation or with --yes)'}),
   }
   static override flags = {
-    entity: Flags.string({char: 'e', description: 'entity to sync to (overrides the run\'s)'}),
-    project: Flags.string({char: 'p', description: 'project to sync to (overrides the run\'s)'}),
+    entity: Flags.string({char: 'e', description: "entity to sync to (overrides the run's)"}),
+    project: Flags.string({char: 'p', description: "project to sync to (overrides the run's)"}),
     id: Flags.string({description: 'run id to sync to; several fragments of one resumed run are stitched in start order'}),
     'include-synced': Flags.boolean({description: 'also sync runs that already have a .synced marker'}),
     'include-online': Flags.boolean({description: 'also sync runs made online (run-* directories), as `wandb sync --include-online`', allowNo: true}),
-    'job-type': Flags.string({description: 'job type for every synced run (overrides the run\'s)'}),
+    'job-type': Flags.string({description: "job type for every synced run (overrides the run's)"}),
     'replace-tags': Flags.string({description: 'rename tags: old1=new1,old2=new2 (an empty new name removes the tag)'}),
     yes: Flags.boolean({char: 'y', description: 'without paths: sync the runs found in ./wandb without asking'}),
     'mark-synced': Flags.boolean({description: 'write the .synced marker after a complete sync', default: true, allowNo: true}),
@@ -73,7 +75,11 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     restart: Flags.boolean({description: 'ignore saved progress of an interrupted sync and start over'}),
     'checkpoint-interval': seconds('--checkpoint-interval', 'seconds between progress checkpoints: lower re-sends less after an interruption, at one more round trip each', 3),
     timeout: seconds('--timeout', 'seconds to wait for an unreachable server (at the start, and for each run to be created) before giving up with exit 5', 60),
-    'max-retry-time': seconds('--max-retry-time', 'seconds a failing upload (file_stream, files, GraphQL) is retried before the run is given up (exit 5; the next sync continues)', MAX_RETRY_MS / 1000),
+    'max-retry-time': seconds(
+      '--max-retry-time',
+      'seconds a failing upload (file_stream, files, GraphQL) is retried before the run is given up (exit 5; the next sync continues)',
+      MAX_RETRY_MS / 1000,
+    ),
   }
 
   async run(): Promise<void> {
@@ -82,7 +88,11 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     if (flags['sync-tensorboard']) {
       // wandb >= 0.30 removed the option: the service converts tfevents while the run is live,
       // so an offline run's .wandb file already holds the TensorBoard rows and files.
-      throw new UserFacingError('sync: --sync-tensorboard removed', 'The option --sync-tensorboard has been removed (as in wandb 0.30+): a run started with sync_tensorboard=True already holds its TensorBoard data, so plain `nexus sync` uploads it.', {exitCode: ExitCode.USAGE})
+      throw new UserFacingError(
+        'sync: --sync-tensorboard removed',
+        'The option --sync-tensorboard has been removed (as in wandb 0.30+): a run started with sync_tensorboard=True already holds its TensorBoard data, so plain `nexus sync` uploads it.',
+        {exitCode: ExitCode.USAGE},
+      )
     }
     const tagReplacements = parseTagReplacements(flags['replace-tags'])
     const everyRun = paths.length === 0
@@ -111,7 +121,11 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     if (everyRun && todo.length > 0 && !flags.yes) {
       const question = `Sync ${todo.length} run(s) found in ${defaultWandbDir()}?`
       if (!(await confirm(question))) {
-        throw new SyncError('sync: not confirmed', `${question} Not confirmed, nothing synced; pass --yes (-y) to sync without asking${process.stdin.isTTY ? '' : ' (there is no terminal to ask on)'}.`, {exitCode: ExitCode.USAGE})
+        throw new SyncError(
+          'sync: not confirmed',
+          `${question} Not confirmed, nothing synced; pass --yes (-y) to sync without asking${process.stdin.isTTY ? '' : ' (there is no terminal to ask on)'}.`,
+          {exitCode: ExitCode.USAGE},
+        )
       }
     }
     if (todo.length === 0) {
@@ -142,7 +156,11 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     try {
       try {
         await probeServer({
-          baseUrl: base.url, apiKey: key.apiKey, timeoutMs: flags.timeout * 1000, clock: systemClock, signal: abort.signal,
+          baseUrl: base.url,
+          apiKey: key.apiKey,
+          timeoutMs: flags.timeout * 1000,
+          clock: systemClock,
+          signal: abort.signal,
           report: (line) => flags.json || flags.quiet || print(`sync: ${line}`),
         })
       } catch (err) {
@@ -153,11 +171,25 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
         const v = view
         results = await syncTargets(todo, {
           sync: {
-            baseUrl: base.url, apiKey: key.apiKey, entity: flags.entity, project: flags.project, runId: flags.id, jobType: flags['job-type'], tagReplacements, skipConsole: flags['skip-console'],
-            checkpointMs: flags['checkpoint-interval'] * 1000, timeoutSeconds: flags.timeout,
+            baseUrl: base.url,
+            apiKey: key.apiKey,
+            entity: flags.entity,
+            project: flags.project,
+            runId: flags.id,
+            jobType: flags['job-type'],
+            tagReplacements,
+            skipConsole: flags['skip-console'],
+            checkpointMs: flags['checkpoint-interval'] * 1000,
+            timeoutSeconds: flags.timeout,
           },
-          parallel: flags.parallel, live: flags.live, resume: !flags.restart, markSynced: flags['mark-synced'],
-          logger, clock: systemClock, signal: abort.signal, maxRetryMs: flags['max-retry-time'] * 1000,
+          parallel: flags.parallel,
+          live: flags.live,
+          resume: !flags.restart,
+          markSynced: flags['mark-synced'],
+          logger,
+          clock: systemClock,
+          signal: abort.signal,
+          maxRetryMs: flags['max-retry-time'] * 1000,
           onStart: (t) => v.started(t),
           onProgress: (t, p) => v.progress(t, p),
           onNotice: (t, line) => v.notice(t, line),

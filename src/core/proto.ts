@@ -13,7 +13,12 @@ export * from '../../proto/gen/wandb_api.ts'
 export * from '../../proto/gen/wandb_sweep_scheduler.ts'
 export {Timestamp} from '../../proto/gen/google/protobuf/timestamp.ts'
 export {
-  BoolValue, DoubleValue, Int32Value, Int64Value, StringValue, UInt64Value,
+  BoolValue,
+  DoubleValue,
+  Int32Value,
+  Int64Value,
+  StringValue,
+  UInt64Value,
 } from '../../proto/gen/google/protobuf/wrappers.ts'
 
 /**

@@ -93,14 +93,7 @@ export function wandbDirProblem(dir: WandbDirLocation): string | null {
 }
 
 /** Chooses the runs to remove; warns (through `term`) about entries that are not run folders. */
-export function selectRunsToClean(o: {
-  dir: WandbDirLocation
-  includeUnsynced: boolean
-  minHours: number
-  now?: Date
-  env?: Env
-  term: CleanTerm
-}): CleanSelection {
+export function selectRunsToClean(o: {dir: WandbDirLocation; includeUnsynced: boolean; minHours: number; now?: Date; env?: Env; term: CleanTerm}): CleanSelection {
   const now = o.now ?? new Date()
   const sel: CleanSelection = {runs: [], skippedTooNew: 0, skippedUnsynced: 0, notDirectories: [], links: []}
   const names = readdirSync(o.dir.path).sort()
@@ -215,8 +208,14 @@ export function pyRepr(s: string): string {
 }
 
 const STRERROR: Record<string, string> = {
-  EACCES: 'Permission denied', EPERM: 'Operation not permitted', EBUSY: 'Device or resource busy', ENOTEMPTY: 'Directory not empty',
-  EROFS: 'Read-only file system', ENOENT: 'No such file or directory', ENOTDIR: 'Not a directory', EIO: 'Input/output error',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  EBUSY: 'Device or resource busy',
+  ENOTEMPTY: 'Directory not empty',
+  EROFS: 'Read-only file system',
+  ENOENT: 'No such file or directory',
+  ENOTDIR: 'Not a directory',
+  EIO: 'Input/output error',
 }
 
 /** The C library's text for an errno code, as Python's `OSError.strerror` shows it. */

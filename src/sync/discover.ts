@@ -22,7 +22,9 @@ const hasGlob = (p: string) => /[*?[\]{}]/.test(p)
 
 /** The .wandb files directly inside a run directory. */
 function wandbFilesIn(dir: string): string[] {
-  return readdirSync(dir).filter(isWandbFile).map((f) => join(dir, f))
+  return readdirSync(dir)
+    .filter(isWandbFile)
+    .map((f) => join(dir, f))
 }
 
 /** The run directories of a wandb/ directory, offline and online (not the latest-run link). */
@@ -75,7 +77,9 @@ export function discoverTargets(paths: string[], cwd: string = process.cwd()): S
       }
     }
     if (found.length === 0) {
-      throw new SyncError(`sync: no .wandb files under ${path}`, `No runs found at ${path}: expected a run directory, a .wandb file, or a wandb/ directory with offline-run-* or run-* directories.`, {exitCode: ExitCode.USAGE})
+      throw new SyncError(`sync: no .wandb files under ${path}`, `No runs found at ${path}: expected a run directory, a .wandb file, or a wandb/ directory with offline-run-* or run-* directories.`, {
+        exitCode: ExitCode.USAGE,
+      })
     }
     files.push(...found)
   }
@@ -93,7 +97,9 @@ export function discoverTargets(paths: string[], cwd: string = process.cwd()): S
 
 /** The run id a file name carries (`run-<id>.wandb`), for messages before the file is read. */
 export function runIdFromFileName(file: string): string {
-  return basename(file).replace(/^run-/, '').replace(/\.wandb$/, '')
+  return basename(file)
+    .replace(/^run-/, '')
+    .replace(/\.wandb$/, '')
 }
 
 /** Parses --replace-tags `old1=new1,old2=new2` (an empty new name deletes the tag), as `wandb sync` does. */

@@ -30,7 +30,11 @@ export class LocalIoError extends SyncError {
   readonly code: string
   constructor(what: string, err: unknown) {
     const code = localIoCode(err) ?? 'EIO'
-    super(`sync: ${what}: ${errorMessage(err)}`, `Could not ${what}: ${LOCAL_IO_CODES[code] ?? errorMessage(err)} (${code}). Nothing was marked synced; free the space or fix the permissions and run the sync again.`, {cause: err, exitCode: ExitCode.LOCAL_FILE})
+    super(
+      `sync: ${what}: ${errorMessage(err)}`,
+      `Could not ${what}: ${LOCAL_IO_CODES[code] ?? errorMessage(err)} (${code}). Nothing was marked synced; free the space or fix the permissions and run the sync again.`,
+      {cause: err, exitCode: ExitCode.LOCAL_FILE},
+    )
     this.code = code
   }
 }

@@ -64,7 +64,11 @@ export class OfflineSweepLinker {
     try {
       lock = SyncLock.acquire(join(store.dir, 'sync.lock'), store.dir)
     } catch (err) {
-      if (err instanceof SyncBusyError) throw new SyncError('sync: offline sweep busy', `The offline sweep ${run.sweepId} is being created on the server by another sync; this run is left for the next sync.`, {cause: err, exitCode: ExitCode.BUSY})
+      if (err instanceof SyncBusyError)
+        throw new SyncError('sync: offline sweep busy', `The offline sweep ${run.sweepId} is being created on the server by another sync; this run is left for the next sync.`, {
+          cause: err,
+          exitCode: ExitCode.BUSY,
+        })
       throw err
     }
     try {
@@ -86,8 +90,17 @@ export class OfflineSweepLinker {
     let objId: string | undefined
     try {
       const data = await this.#api.upsertSweep({
-        id: null, config: info.configYaml, description: info.config.description ?? null, entityName: entity, projectName: project,
-        controller: null, launchScheduler: null, templateVariableValues: 'null', scheduler: null, priorRunsFilters: null, displayName: null,
+        id: null,
+        config: info.configYaml,
+        description: info.config.description ?? null,
+        entityName: entity,
+        projectName: project,
+        controller: null,
+        launchScheduler: null,
+        templateVariableValues: 'null',
+        scheduler: null,
+        priorRunsFilters: null,
+        displayName: null,
       })
       name = data.upsertSweep?.sweep?.name
       if (name && exhausted(store)) {
@@ -96,7 +109,11 @@ export class OfflineSweepLinker {
         if (objId) await this.#api.setState(objId, 'FINISHED', entity, project)
       }
     } catch (err) {
-      throw new SyncError(`sync: cannot create offline sweep ${info.id}: ${errorMessage(err)}`, `Cannot create the offline sweep ${info.id} on ${this.#baseUrl}: ${errorMessage(err)}. Nothing of its runs was synced; run the sync again.`, {cause: err, exitCode: ExitCode.NETWORK})
+      throw new SyncError(
+        `sync: cannot create offline sweep ${info.id}: ${errorMessage(err)}`,
+        `Cannot create the offline sweep ${info.id} on ${this.#baseUrl}: ${errorMessage(err)}. Nothing of its runs was synced; run the sync again.`,
+        {cause: err, exitCode: ExitCode.NETWORK},
+      )
     }
     if (!name) throw new SyncError('sync: no sweep in the answer', `The server answered the creation of offline sweep ${info.id} without a sweep.`, {exitCode: ExitCode.INTERNAL})
     return name

@@ -136,14 +136,18 @@ export class RunReplayer {
     } catch (err) {
       ws.close()
       this.#o.signal?.removeEventListener('abort', onAbort)
-      const e = localIoCode(err) === 'EIO' ? new LocalIoError(`read ${file}`, err) : new SyncError(`sync: cannot open ${file}: ${errorMessage(err)}`, `Cannot read ${file}: ${errorMessage(err)}`, {cause: err, exitCode: ExitCode.DAMAGED})
+      const e =
+        localIoCode(err) === 'EIO'
+          ? new LocalIoError(`read ${file}`, err)
+          : new SyncError(`sync: cannot open ${file}: ${errorMessage(err)}`, `Cannot read ${file}: ${errorMessage(err)}`, {cause: err, exitCode: ExitCode.DAMAGED})
       return this.#failed(e)
     }
     try {
       return await this.#replay(reader, ws, stop)
     } catch (err) {
       if (this.#fatal) return this.#failed(this.#fatal, reader)
-      if (err instanceof Stopped || this.#o.signal?.aborted) return {...this.#failed(new SyncError('sync: interrupted', 'Interrupted; the next sync continues where this one stopped.', {exitCode: ExitCode.PARTIAL}), reader), status: 'interrupted'}
+      if (err instanceof Stopped || this.#o.signal?.aborted)
+        return {...this.#failed(new SyncError('sync: interrupted', 'Interrupted; the next sync continues where this one stopped.', {exitCode: ExitCode.PARTIAL}), reader), status: 'interrupted'}
       if (!(err instanceof SyncError) && localIoCode(err)) return this.#failed(new LocalIoError(`sync ${file}`, err), reader)
       const e = err instanceof SyncError ? err : new SyncError(`sync: ${errorMessage(err)}`, `Internal error: ${errorMessage(err)}`, {cause: err})
       return this.#failed(e, reader)
@@ -168,7 +172,10 @@ export class RunReplayer {
       this.#sweepName = await o.sync.sweepLink({file: o.file, sweepId: runRecord.sweep_id, entity: settings.entity, project: settings.project, notice: (line) => o.onNotice?.(line)})
     }
     const fetcher = new SyncFetch({
-      baseUrl: o.sync.baseUrl, signal: stop.signal, maxRetryMs: o.maxRetryMs ?? MAX_RETRY_MS, clock: o.clock,
+      baseUrl: o.sync.baseUrl,
+      signal: stop.signal,
+      maxRetryMs: o.maxRetryMs ?? MAX_RETRY_MS,
+      clock: o.clock,
       report: (line) => {
         if (!stop.signal.aborted) o.onNotice?.(line)
       },
@@ -180,7 +187,11 @@ export class RunReplayer {
     const watch = new LocalIoWatch(o.logger)
     let gate!: CatchUpFileStream
     const parts = buildSender({
-      settings, logger: watch, clock: o.clock, syncStateFile: ws.syncStateFile, fetch: fetcher.fetch,
+      settings,
+      logger: watch,
+      clock: o.clock,
+      syncStateFile: ws.syncStateFile,
+      fetch: fetcher.fetch,
       wrapFileStream: (fs) => (gate = new CatchUpFileStream(fs, false, (paths) => this.#noteUploaded(settings, paths))),
     })
     stop.signal.addEventListener('abort', () => parts.abort(stop.signal.reason instanceof Error ? stop.signal.reason : new Error('sync stopped')), {once: true})
@@ -188,14 +199,18 @@ export class RunReplayer {
     const senderDone = parts.sender.run(input)
     try {
       const answer = await this.#call(input, this.#withOverrides(first.record, settings))
-      const runResult = answer.server_response_type.oneofKind === 'result_communicate' && answer.server_response_type.result_communicate.result_type.oneofKind === 'run_result'
-        ? answer.server_response_type.result_communicate.result_type.run_result
-        : undefined
+      const runResult =
+        answer.server_response_type.oneofKind === 'result_communicate' && answer.server_response_type.result_communicate.result_type.oneofKind === 'run_result'
+          ? answer.server_response_type.result_communicate.result_type.run_result
+          : undefined
       if (this.#fatal) throw this.#fatal
       if (runResult?.error && runResult.error.message) throw initError(runResult.error.message, runResult.error.code, o.sync.baseUrl)
       // the destination is known once the server created the run (the default entity of the key)
       const dest: SyncDestination = {
-        baseUrl: o.sync.baseUrl, entity: runResult?.run?.entity || settings.entity, project: runResult?.run?.project || settings.project, runId: runResult?.run?.run_id || settings.runId,
+        baseUrl: o.sync.baseUrl,
+        entity: runResult?.run?.entity || settings.entity,
+        project: runResult?.run?.project || settings.project,
+        runId: runResult?.run?.run_id || settings.runId,
       }
       const cursor = o.resume === false ? undefined : ws.cursors.load(dest, this.#progress.totalBytes)
       if (cursor) this.#uploaded = {...cursor.uploaded}
@@ -370,7 +385,10 @@ export class RunReplayer {
 
   #noteUploaded(settings: RunSettings, paths: string[]): void {
     for (const p of paths) {
-      void fileB64Md5(join(settings.filesDir, p)).then((md5) => (this.#uploaded[p] = md5), () => {})
+      void fileB64Md5(join(settings.filesDir, p)).then(
+        (md5) => (this.#uploaded[p] = md5),
+        () => {},
+      )
     }
   }
 
@@ -399,10 +417,18 @@ export class RunReplayer {
     this.#setPhase('done')
     const base = this.#o.initialOffsets ?? {history: 0, events: 0}
     return {
-      file: this.#o.file, status,
-      entity: settings.entity, project: settings.project, runId: settings.runId, displayName: settings.displayName,
-      url: runUrl(settings), steps: this.#progress.steps, filesUploaded: Object.keys(this.#uploaded).length,
-      damage, truncated, undelivered,
+      file: this.#o.file,
+      status,
+      entity: settings.entity,
+      project: settings.project,
+      runId: settings.runId,
+      displayName: settings.displayName,
+      url: runUrl(settings),
+      steps: this.#progress.steps,
+      filesUploaded: Object.keys(this.#uploaded).length,
+      damage,
+      truncated,
+      undelivered,
       offsets: {history: base.history + this.#progress.steps, events: base.events + this.#events},
       notes,
     }
@@ -411,9 +437,19 @@ export class RunReplayer {
   #failed(error: SyncError, reader?: TransactionLogReader): ReplayResult {
     this.#o.logger.captureError('sync: failed', error)
     return {
-      file: this.#o.file, status: 'failed', entity: this.#o.sync.entity ?? '', project: this.#o.sync.project ?? '', runId: this.#o.sync.runId ?? '',
-      displayName: '', url: undefined, steps: this.#progress.steps, filesUploaded: 0,
-      damage: reader ? [...reader.damage, ...this.#decodeDamage] : [], truncated: reader?.truncatedTail ?? null, undelivered: [], error,
+      file: this.#o.file,
+      status: 'failed',
+      entity: this.#o.sync.entity ?? '',
+      project: this.#o.sync.project ?? '',
+      runId: this.#o.sync.runId ?? '',
+      displayName: '',
+      url: undefined,
+      steps: this.#progress.steps,
+      filesUploaded: 0,
+      damage: reader ? [...reader.damage, ...this.#decodeDamage] : [],
+      truncated: reader?.truncatedTail ?? null,
+      undelivered: [],
+      error,
       offsets: this.#o.initialOffsets ?? {history: 0, events: 0},
       notes: [],
     }
@@ -427,7 +463,11 @@ export class RunReplayer {
 function initError(message: string, code: number, baseUrl: string): SyncError {
   const text = message.replace(/\n?Consider increasing the init_timeout setting:[\s\S]*$/, '').trim()
   if (/^Timed out initializing run/.test(text)) {
-    return new SyncError(`sync: run init timed out: ${text}`, `Timed out waiting for ${baseUrl} to create the run (${text.replace(/^Timed out initializing run:?\s*/, '') || 'no answer'}); pass --timeout to wait longer.`, {exitCode: ExitCode.NETWORK})
+    return new SyncError(
+      `sync: run init timed out: ${text}`,
+      `Timed out waiting for ${baseUrl} to create the run (${text.replace(/^Timed out initializing run:?\s*/, '') || 'no answer'}); pass --timeout to wait longer.`,
+      {exitCode: ExitCode.NETWORK},
+    )
   }
   return new SyncError(`sync: run init failed: ${text}`, `The server refused the run: ${text}`, {exitCode: code === 2 ? ExitCode.AUTH : ExitCode.NETWORK})
 }

@@ -44,14 +44,19 @@ export async function probeServer(o: ProbeOptions): Promise<void> {
       if (o.signal) signals.push(o.signal)
       const response = await (o.fetch ?? fetch)(url, {
         ...transport.forUrl(url).options,
-        method: 'POST', signal: AbortSignal.any(signals),
+        method: 'POST',
+        signal: AbortSignal.any(signals),
         headers: {'content-type': 'application/json', authorization: basicAuthorization(o.apiKey)},
         body: JSON.stringify({query: VIEWER_QUERY, operationName: 'Viewer', variables: {}}),
       })
       const status = response.status
       await response.arrayBuffer().catch(() => undefined)
       if (status === 401 || status === 403) {
-        throw new SyncError(`sync: HTTP ${status} from ${url}`, `The server at ${o.baseUrl} rejected the API key (HTTP ${status}). Check WANDB_API_KEY / --api-key, or run \`nexus login --host ${o.baseUrl}\`.`, {exitCode: ExitCode.AUTH})
+        throw new SyncError(
+          `sync: HTTP ${status} from ${url}`,
+          `The server at ${o.baseUrl} rejected the API key (HTTP ${status}). Check WANDB_API_KEY / --api-key, or run \`nexus login --host ${o.baseUrl}\`.`,
+          {exitCode: ExitCode.AUTH},
+        )
       }
       if (status < 500 && status !== 429 && status !== 408) return
       last = `HTTP ${status}`
@@ -62,7 +67,11 @@ export async function probeServer(o: ProbeOptions): Promise<void> {
       if (tls) {
         // retrying cannot make the certificate trusted
         const cause = new TlsError('POST', url, tls, errorMessage(err), {cause: err})
-        throw new SyncError(`sync: ${cause.message}`, `The TLS certificate of ${o.baseUrl} is not trusted (${tls}: ${errorMessage(err)}). Set SSL_CERT_FILE or REQUESTS_CA_BUNDLE to a CA bundle that signs it, or WANDB_INSECURE_DISABLE_SSL=true to skip verification.`, {cause, exitCode: ExitCode.NETWORK})
+        throw new SyncError(
+          `sync: ${cause.message}`,
+          `The TLS certificate of ${o.baseUrl} is not trusted (${tls}: ${errorMessage(err)}). Set SSL_CERT_FILE or REQUESTS_CA_BUNDLE to a CA bundle that signs it, or WANDB_INSECURE_DISABLE_SSL=true to skip verification.`,
+          {cause, exitCode: ExitCode.NETWORK},
+        )
       }
       if (o.signal?.aborted) throw o.signal.reason
       last = describeFailure(err)
@@ -70,7 +79,11 @@ export async function probeServer(o: ProbeOptions): Promise<void> {
     }
     const remaining = deadline - o.clock.now()
     if (remaining <= 0) {
-      throw new SyncError(`sync: ${url} unreachable: ${last}`, `Could not reach ${o.baseUrl} within ${Math.round(o.timeoutMs / 1000)} s (${last}). Check the URL (--base-url, WANDB_BASE_URL) and the network, or wait longer with --timeout.`, {exitCode: ExitCode.NETWORK})
+      throw new SyncError(
+        `sync: ${url} unreachable: ${last}`,
+        `Could not reach ${o.baseUrl} within ${Math.round(o.timeoutMs / 1000)} s (${last}). Check the URL (--base-url, WANDB_BASE_URL) and the network, or wait longer with --timeout.`,
+        {exitCode: ExitCode.NETWORK},
+      )
     }
     o.report(`waiting for ${url}: ${last}, retrying for ${Math.ceil(remaining / 1000)} s more`)
     await o.clock.sleep(Math.min(wait, remaining), o.signal).catch(() => {})

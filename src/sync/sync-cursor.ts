@@ -37,7 +37,10 @@ export class CursorStore {
 
   /** The cursor file of a destination. */
   path(dest: SyncDestination): string {
-    const key = createHash('sha256').update(JSON.stringify([normalizeUrl(dest.baseUrl), dest.entity, dest.project, dest.runId])).digest('hex').slice(0, 16)
+    const key = createHash('sha256')
+      .update(JSON.stringify([normalizeUrl(dest.baseUrl), dest.entity, dest.project, dest.runId]))
+      .digest('hex')
+      .slice(0, 16)
     return this.#dir.file(`cursor-${key}.json`)
   }
 

@@ -72,7 +72,13 @@ export class SyncFetch {
     }
     const status = response.status
     if ((status === 401 || status === 403) && what !== 'file uploads') {
-      this.#o.onFatal(new SyncError(`sync: HTTP ${status} from ${url.origin}${url.pathname}`, `The server at ${this.#base.origin} rejected the API key (HTTP ${status} from ${what}). Check WANDB_API_KEY / --api-key, or run \`nexus login\`.`, {exitCode: ExitCode.AUTH}))
+      this.#o.onFatal(
+        new SyncError(
+          `sync: HTTP ${status} from ${url.origin}${url.pathname}`,
+          `The server at ${this.#base.origin} rejected the API key (HTTP ${status} from ${what}). Check WANDB_API_KEY / --api-key, or run \`nexus login\`.`,
+          {exitCode: ExitCode.AUTH},
+        ),
+      )
     } else if (status >= 500 || status === 429 || status === 408) {
       this.#failed(what, url, `HTTP ${status}`)
     } else {
@@ -88,7 +94,13 @@ export class SyncFetch {
     const failingMs = now - entry.since
     const left = Math.max(0, Math.ceil((this.#o.maxRetryMs - failingMs) / 1000))
     if (failingMs >= this.#o.maxRetryMs) {
-      this.#o.onFatal(new SyncError(`sync: gave up on ${what} after ${Math.round(failingMs / 1000)} s: ${why}`, `Gave up on ${what} at ${url.origin} after ${Math.round(failingMs / 1000)} s of failures (${why}); run the sync again later, it continues where it stopped (--max-retry-time sets how long to keep trying).`, {exitCode: ExitCode.NETWORK}))
+      this.#o.onFatal(
+        new SyncError(
+          `sync: gave up on ${what} after ${Math.round(failingMs / 1000)} s: ${why}`,
+          `Gave up on ${what} at ${url.origin} after ${Math.round(failingMs / 1000)} s of failures (${why}); run the sync again later, it continues where it stopped (--max-retry-time sets how long to keep trying).`,
+          {exitCode: ExitCode.NETWORK},
+        ),
+      )
       return
     }
     if (now - entry.reported < REPORT_EVERY_MS) return

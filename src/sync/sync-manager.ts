@@ -52,8 +52,15 @@ export async function syncTargets(targets: SyncTarget[], o: SyncPlanOptions): Pr
         if (o.signal?.aborted) return
         o.onStart?.(target)
         const result = await new RunReplayer({
-          file: target.file, sync, logger: o.logger.with({file: target.file}), clock: o.clock,
-          live: o.live, resume: o.resume, markSynced: o.markSynced, signal: o.signal, maxRetryMs: o.maxRetryMs,
+          file: target.file,
+          sync,
+          logger: o.logger.with({file: target.file}),
+          clock: o.clock,
+          live: o.live,
+          resume: o.resume,
+          markSynced: o.markSynced,
+          signal: o.signal,
+          maxRetryMs: o.maxRetryMs,
           onNotice: (line) => o.onNotice?.(target, line),
           initialOffsets: group.length > 1 ? offsets : undefined,
           onProgress: (p) => o.onProgress?.(target, p),

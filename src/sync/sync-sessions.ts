@@ -46,20 +46,32 @@ export function syncSessions(logger: Logger, _deps: StreamDeps): SyncSessions {
       op.started = true
       const r = op.request
       const cwd = r.cwd || process.cwd()
-      const settings = new RunSettings(r.settings ?? {} as never)
+      const settings = new RunSettings(r.settings ?? ({} as never))
       let targets: SyncTarget[]
       try {
-        targets = discoverTargets(r.path.map((p) => (isAbsolute(p) ? p : join(cwd, p))), cwd)
+        targets = discoverTargets(
+          r.path.map((p) => (isAbsolute(p) ? p : join(cwd, p))),
+          cwd,
+        )
       } catch (err) {
         return {messages: [ServerSyncMessage.create({severity: ERROR, content: (err as {userText?: string}).userText ?? String(err)})]}
       }
       const results = await syncTargets(targets, {
         sync: {
-          baseUrl: settings.baseUrl, apiKey: settings.apiKey, extraHeaders: settings.extraHttpHeaders,
-          entity: r.new_entity || undefined, project: r.new_project || undefined, runId: r.new_run_id || undefined,
-          jobType: r.new_job_type || undefined, tagReplacements: Object.keys(r.tag_replacements).length > 0 ? r.tag_replacements : undefined,
+          baseUrl: settings.baseUrl,
+          apiKey: settings.apiKey,
+          extraHeaders: settings.extraHttpHeaders,
+          entity: r.new_entity || undefined,
+          project: r.new_project || undefined,
+          runId: r.new_run_id || undefined,
+          jobType: r.new_job_type || undefined,
+          tagReplacements: Object.keys(r.tag_replacements).length > 0 ? r.tag_replacements : undefined,
         },
-        parallel: Math.max(1, req.parallelism || 1), live: r.live, logger, clock: systemClock, signal,
+        parallel: Math.max(1, req.parallelism || 1),
+        live: r.live,
+        logger,
+        clock: systemClock,
+        signal,
         onStart: (t) => op.progress.set(t.file, {label: display(t.runDir, cwd)}),
         onProgress: (t, p) => {
           const entry = op.progress.get(t.file)
@@ -91,10 +103,12 @@ export function syncSessions(logger: Logger, _deps: StreamDeps): SyncSessions {
       const stats = [...op.progress.values()].map((p) =>
         OperationStats.create({
           label: p.label,
-          operations: [Operation.create({
-            desc: p.progress ? `${p.progress.phase} (${p.progress.records} records)` : 'starting',
-            progress: p.progress && p.progress.totalBytes > 0 ? `${Math.floor((100 * p.progress.bytesRead) / p.progress.totalBytes)}%` : '',
-          })],
+          operations: [
+            Operation.create({
+              desc: p.progress ? `${p.progress.phase} (${p.progress.records} records)` : 'starting',
+              progress: p.progress && p.progress.totalBytes > 0 ? `${Math.floor((100 * p.progress.bytesRead) / p.progress.totalBytes)}%` : '',
+            }),
+          ],
           total_operations: 1n,
         }),
       )

@@ -30,10 +30,20 @@ export interface SyncOptions {
  * (WANDB__X → x_x, as the SDK maps them): retry counts, waits and timeouts of each client.
  */
 const ENV_TUNING = [
-  'x_graphql_retry_max', 'x_graphql_retry_wait_min_seconds', 'x_graphql_retry_wait_max_seconds', 'x_graphql_timeout_seconds',
-  'x_file_stream_retry_max', 'x_file_stream_retry_wait_min_seconds', 'x_file_stream_retry_wait_max_seconds', 'x_file_stream_timeout_seconds',
-  'x_file_stream_transmit_interval', 'x_file_stream_max_bytes',
-  'x_file_transfer_retry_max', 'x_file_transfer_retry_wait_min_seconds', 'x_file_transfer_retry_wait_max_seconds', 'x_file_transfer_timeout_seconds',
+  'x_graphql_retry_max',
+  'x_graphql_retry_wait_min_seconds',
+  'x_graphql_retry_wait_max_seconds',
+  'x_graphql_timeout_seconds',
+  'x_file_stream_retry_max',
+  'x_file_stream_retry_wait_min_seconds',
+  'x_file_stream_retry_wait_max_seconds',
+  'x_file_stream_timeout_seconds',
+  'x_file_stream_transmit_interval',
+  'x_file_stream_max_bytes',
+  'x_file_transfer_retry_max',
+  'x_file_transfer_retry_wait_min_seconds',
+  'x_file_transfer_retry_wait_max_seconds',
+  'x_file_transfer_timeout_seconds',
 ] as const
 
 function envTuning(env: NodeJS.ProcessEnv): Partial<Settings> {

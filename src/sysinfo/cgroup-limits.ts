@@ -101,7 +101,10 @@ export function detectCgroupLimits(files: HostFiles, logicalCpus: number): Cgrou
   if (membership === undefined || mounts.length === 0) return undefined
   const allowed = parseCpusAllowed(files.read('/proc/self/status') ?? '')
   const affinityLimit = allowed > 0 && (logicalCpus <= 0 || allowed < logicalCpus) ? allowed : 0
-  const lines = membership.split('\n').map((l) => l.split(':')).filter((p) => p.length >= 3)
+  const lines = membership
+    .split('\n')
+    .map((l) => l.split(':'))
+    .filter((p) => p.length >= 3)
 
   const unified = lines.find((p) => p[0] === '0' && p[1] === '')
   const v2Mount = mounts.find((m) => m.fsType === 'cgroup2')
@@ -121,7 +124,7 @@ export function detectCgroupLimits(files: HostFiles, logicalCpus: number): Cgrou
   }
   const memoryDir = v1Dir('memory')
   const cpuDir = v1Dir('cpu')
-  let memoryLimit = memoryDir ? readNumber(files.read(`${memoryDir}/memory.limit_in_bytes`)) ?? 0 : 0
+  let memoryLimit = memoryDir ? (readNumber(files.read(`${memoryDir}/memory.limit_in_bytes`)) ?? 0) : 0
   if (memoryLimit >= V1_NO_LIMIT) memoryLimit = 0
   const cfs = cpuDir ? [files.read(`${cpuDir}/cpu.cfs_quota_us`)?.trim(), files.read(`${cpuDir}/cpu.cfs_period_us`)?.trim()] : undefined
   const cpuLimit = minPositive(quota(cfs), affinityLimit)

@@ -20,10 +20,7 @@ import type {Resource} from './resource.ts'
  * worker; without it NVML is read on the main thread. A source that cannot be opened is
  * left out and logged at debug level; this never rejects.
  */
-export async function createResources(
-  s: MonitorSettings,
-  o: {now: () => number; logger: Logger; platform?: NodeJS.Platform; fetch?: typeof fetch},
-): Promise<Resource[]> {
+export async function createResources(s: MonitorSettings, o: {now: () => number; logger: Logger; platform?: NodeJS.Platform; fetch?: typeof fetch}): Promise<Resource[]> {
   const platform = o.platform ?? process.platform
   const out: Resource[] = []
   const common = {pid: s.pid, trackProcessTree: s.trackProcessTree, diskPaths: s.diskPaths}

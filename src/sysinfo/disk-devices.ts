@@ -34,12 +34,7 @@ export function deviceName(device: string, resolve: (p: string) => string = real
  * the devices backing the paths that /proc/diskstats knows; when "/" alone is asked for and it is
  * not a block device (an overlay in a container), or when nothing matched, every real device.
  */
-export function diskIoDevices(o: {
-  diskPaths: string[]
-  mounts: MountEntry[]
-  known: Set<string>
-  resolve?: (p: string) => string
-}): string[] {
+export function diskIoDevices(o: {diskPaths: string[]; mounts: MountEntry[]; known: Set<string>; resolve?: (p: string) => string}): string[] {
   const chosen = new Set<string>()
   for (const path of o.diskPaths) {
     const mount = mountFor(o.mounts, path)

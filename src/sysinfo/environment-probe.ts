@@ -36,10 +36,7 @@ export async function probeResources(resources: Resource[], s: MonitorSettings, 
  * to this host's (created, probed and closed here). Returns [] when x_disable_meta or
  * x_disable_machine_info is set. Never rejects.
  */
-export async function probeEnvironment(
-  settings: Settings,
-  o: {writerId: string; git?: GitRepoRecord; resources?: Resource[]; logger?: Logger; now?: () => number},
-): Promise<EnvironmentRecord[]> {
+export async function probeEnvironment(settings: Settings, o: {writerId: string; git?: GitRepoRecord; resources?: Resource[]; logger?: Logger; now?: () => number}): Promise<EnvironmentRecord[]> {
   const s = monitorSettings(settings)
   if (s.disableMeta || s.disableMachineInfo) return []
   const logger = o.logger ?? nullLogger

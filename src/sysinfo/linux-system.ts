@@ -88,7 +88,7 @@ export class LinuxSystemResource implements Resource {
     this.#lastMs = now
 
     const proc = this.#processTicks()
-    if (proc && elapsedS > 0) m.set('cpu', (proc.ticks / CLOCK_TICKS_PER_S / elapsedS) * 100 / (this.cpuCapacity || 1))
+    if (proc && elapsedS > 0) m.set('cpu', ((proc.ticks / CLOCK_TICKS_PER_S / elapsedS) * 100) / (this.cpuCapacity || 1))
 
     const net = this.#files.read('/proc/net/dev')
     if (net !== undefined) {
@@ -186,7 +186,7 @@ export class LinuxSystemResource implements Resource {
     const self = readProcess(this.#files, process.pid)
     if (!self) return
     const ticks = this.#self.delta([self])
-    if (elapsedS > 0) m.set('wandb.cpu', (ticks / CLOCK_TICKS_PER_S / elapsedS) * 100 / (this.cpuCapacity || 1))
+    if (elapsedS > 0) m.set('wandb.cpu', ((ticks / CLOCK_TICKS_PER_S / elapsedS) * 100) / (this.cpuCapacity || 1))
     m.set('wandb.memory.rssMB', self.rssBytes / MiB)
   }
 }

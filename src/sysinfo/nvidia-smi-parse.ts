@@ -11,7 +11,10 @@ export type SmiRow = Map<string, string>
  * has the wrong number of cells.
  */
 export function parseSmiCsv(text: string, fields?: string[]): SmiRow[] {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '')
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
   const names = fields ?? (lines.shift() ?? '').split(',').map((h) => h.trim().replace(/\s*\[.*\]$/, ''))
   return lines.map((line) => {
     const cells = line.split(',').map((c) => c.trim())
@@ -96,8 +99,6 @@ export function pidsByGpu(rows: SmiRow[]): Map<string, number[]> {
 /** CUDA version and per-GPU architecture from `nvidia-smi -q -x` (XML). */
 export function parseSmiXml(xml: string): {cudaVersion: string; architectures: string[]} {
   const cudaVersion = /<cuda_version>\s*([^<]*?)\s*<\/cuda_version>/.exec(xml)?.[1] ?? ''
-  const architectures = [...xml.matchAll(/<gpu id="[^"]*">([\s\S]*?)<\/gpu>/g)].map(
-    (m) => /<product_architecture>\s*([^<]*?)\s*<\/product_architecture>/.exec(m[1])?.[1] ?? '',
-  )
+  const architectures = [...xml.matchAll(/<gpu id="[^"]*">([\s\S]*?)<\/gpu>/g)].map((m) => /<product_architecture>\s*([^<]*?)\s*<\/product_architecture>/.exec(m[1])?.[1] ?? '')
   return {cudaVersion: /^\d/.test(cudaVersion) ? cudaVersion : '', architectures}
 }

@@ -10,10 +10,27 @@ import type {Metrics, Resource} from './resource.ts'
 
 /** Everything the fallback asks for; fields an old nvidia-smi rejects make it fall back to BASIC_FIELDS. */
 export const SMI_FIELDS = [
-  'index', 'name', 'uuid', 'utilization.gpu', 'utilization.memory', 'memory.total', 'memory.used', 'temperature.gpu',
-  'power.draw', 'power.limit', 'clocks.sm', 'clocks.mem', 'clocks.gr', 'ecc.errors.corrected.volatile.total',
-  'ecc.errors.uncorrected.volatile.total', 'fan.speed', 'pcie.link.gen.current', 'pcie.link.width.current',
-  'pcie.link.gen.max', 'pcie.link.width.max', 'pci.bus_id',
+  'index',
+  'name',
+  'uuid',
+  'utilization.gpu',
+  'utilization.memory',
+  'memory.total',
+  'memory.used',
+  'temperature.gpu',
+  'power.draw',
+  'power.limit',
+  'clocks.sm',
+  'clocks.mem',
+  'clocks.gr',
+  'ecc.errors.corrected.volatile.total',
+  'ecc.errors.uncorrected.volatile.total',
+  'fan.speed',
+  'pcie.link.gen.current',
+  'pcie.link.width.current',
+  'pcie.link.gen.max',
+  'pcie.link.width.max',
+  'pci.bus_id',
 ]
 export const BASIC_FIELDS = ['index', 'name', 'uuid', 'utilization.gpu', 'utilization.memory', 'memory.total', 'memory.used', 'temperature.gpu', 'power.draw', 'power.limit']
 

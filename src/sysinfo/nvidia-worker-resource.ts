@@ -3,9 +3,7 @@ import {NvmlUnavailableError} from './errors.ts'
 import type {Metrics, Resource} from './resource.ts'
 
 /** Messages to the NVML worker (nvml-worker.ts). */
-export type WorkerRequest =
-  | {id: number; type: 'open'; libraryPath: string; pid: number; gpuDeviceIds?: number[]}
-  | {id: number; type: 'sample' | 'probe' | 'close'}
+export type WorkerRequest = {id: number; type: 'open'; libraryPath: string; pid: number; gpuDeviceIds?: number[]} | {id: number; type: 'sample' | 'probe' | 'close'}
 
 /** Replies from the NVML worker, matched to requests by `id`. */
 export type WorkerReply =

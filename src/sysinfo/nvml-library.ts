@@ -34,11 +34,7 @@ export function findNvmlLibrary(s: NvmlSearch = hostSearch()): string | undefine
   if (s.platform === 'win32') {
     const windir = s.env.WINDIR ?? s.env.SystemRoot ?? 'C:\\Windows'
     const programFiles = s.env.ProgramFiles ?? 'C:\\Program Files'
-    const candidates = [
-      `${windir}\\System32\\nvml.dll`,
-      `${programFiles}\\NVIDIA Corporation\\NVSMI\\nvml.dll`,
-      s.env.NVML_DLL_PATH,
-    ]
+    const candidates = [`${windir}\\System32\\nvml.dll`, `${programFiles}\\NVIDIA Corporation\\NVSMI\\nvml.dll`, s.env.NVML_DLL_PATH]
     return candidates.find((p): p is string => !!p && /^[A-Za-z]:[\\/]/.test(p) && s.exists(p))
   }
   if (s.platform !== 'linux') return undefined

@@ -64,9 +64,7 @@ export class OpenMetricsResource implements Resource {
       }
       this.#endpoints.push({name, url, shown: shownUrl(url), indexes: new Map()})
     }
-    this.#filter = new OpenMetricsFilter(o.filters, (spec, error) =>
-      o.logger.warn(`sysinfo: OpenMetrics filter ${JSON.stringify(spec.metricRegex)} matches nothing: ${error}`),
-    )
+    this.#filter = new OpenMetricsFilter(o.filters, (spec, error) => o.logger.warn(`sysinfo: OpenMetrics filter ${JSON.stringify(spec.metricRegex)} matches nothing: ${error}`))
     this.#headers = Object.fromEntries(o.headers)
   }
 

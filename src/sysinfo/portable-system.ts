@@ -50,11 +50,7 @@ export class PortableSystemResource implements Resource {
 
   async sample(): Promise<Metrics> {
     const m: Metrics = new Map()
-    const [mem, net, procs] = await Promise.all([
-      this.#o.si.mem().catch(() => undefined),
-      this.#network(),
-      this.#o.pid > 0 ? this.#o.si.processes().catch(() => undefined) : undefined,
-    ])
+    const [mem, net, procs] = await Promise.all([this.#o.si.mem().catch(() => undefined), this.#network(), this.#o.pid > 0 ? this.#o.si.processes().catch(() => undefined) : undefined])
     if (procs) {
       const tree = pickTree(procs.list, this.#o.pid, this.#o.trackProcessTree)
       if (tree.length > 0) {

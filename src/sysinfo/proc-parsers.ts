@@ -17,7 +17,10 @@ export interface ProcStat {
 export function parseProcStat(text: string): ProcStat | undefined {
   const close = text.lastIndexOf(')')
   if (close < 0) return undefined
-  const f = text.slice(close + 2).trim().split(/\s+/)
+  const f = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/)
   // f[0] is field 3 (state); field n is f[n - 3].
   const ppid = Number(f[1])
   const utime = Number(f[11])
@@ -71,7 +74,11 @@ export function parseNetDev(text: string): {recv: number; sent: number} {
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':')
     if (colon < 0 || line.includes('|')) continue
-    const f = line.slice(colon + 1).trim().split(/\s+/).map(Number)
+    const f = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number)
     if (f.length < 9) continue
     recv += f[0] || 0
     sent += f[8] || 0
@@ -127,7 +134,11 @@ export function parseTcpRetransSegs(text: string): number | undefined {
 
 /** Child pids listed in /proc/<pid>/task/<tid>/children. */
 export function parseChildren(text: string): number[] {
-  return text.split(/\s+/).filter((s) => s !== '').map(Number).filter(Number.isInteger)
+  return text
+    .split(/\s+/)
+    .filter((s) => s !== '')
+    .map(Number)
+    .filter(Number.isInteger)
 }
 
 /** CPU facts from /proc/cpuinfo: logical processors, physical cores (distinct package/core pairs), model name. */

@@ -79,9 +79,7 @@ export class SystemMonitor {
     this.#state = 'running'
     if (!this.#sampling) return
     this.#o.logger.debug('sysinfo: monitor starting', {intervalS: this.#s.samplingIntervalS})
-    this.#loops.push(
-      this.#getResources().then((resources) => Promise.all(resources.map((r) => this.#loop(r))).then(() => undefined)),
-    )
+    this.#loops.push(this.#getResources().then((resources) => Promise.all(resources.map((r) => this.#loop(r))).then(() => undefined)))
   }
 
   pause(): void {
@@ -117,10 +115,7 @@ export class SystemMonitor {
     const writerId = this.#o.writerId ?? ''
     const resources = this.#sampling ? await this.#getResources() : []
     await this.#o.beforeHardwareProbe?.()
-    return [
-      executionContext(this.#o.settings, {writerId, git: this.#o.git?.()}),
-      await probeResources(resources, this.#s, {writerId, logger: this.#o.logger}),
-    ]
+    return [executionContext(this.#o.settings, {writerId, git: this.#o.git?.()}), await probeResources(resources, this.#s, {writerId, logger: this.#o.logger})]
   }
 
   finish(): Promise<void> {

@@ -42,7 +42,11 @@ async function runOn(core: CoreKind, o: {entity: string; settings?: Record<strin
     },
   })
   const r = await runScenario('coreweave', {
-    core, backend, runId: `cw${core.replace('-', '')}`, script: join(import.meta.dir, 'coreweave_run.py'), timeoutMs: 120_000,
+    core,
+    backend,
+    runId: `cw${core.replace('-', '')}`,
+    script: join(import.meta.dir, 'coreweave_run.py'),
+    timeoutMs: 120_000,
     env: {
       WANDB_ENTITY: o.entity,
       CW_SETTINGS: JSON.stringify({x_stats_coreweave_metadata_base_url: `http://127.0.0.1:${server.port}`, x_stats_sampling_interval: 60, ...o.settings}),

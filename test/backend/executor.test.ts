@@ -18,7 +18,10 @@ function setup() {
         __typename: 'Project',
         name: args.name,
         collection: (a: {kind?: string}) => (a.kind === 'portfolio' ? {__typename: 'ArtifactPortfolio', name: 'port'} : seq),
-        items: [{__typename: 'Item', n: 1}, {__typename: 'Item', n: 2}],
+        items: [
+          {__typename: 'Item', n: 1},
+          {__typename: 'Item', n: 2},
+        ],
         json: {any: {nested: ['value']}},
         failing: () => {
           throw new GqlError('not here', 404)
@@ -72,7 +75,13 @@ test('@include and @skip follow their (variable) conditions', () => {
 test('lists are mapped, JSON values without a selection are returned as-is', () => {
   const {run} = setup()
   expect(run('{ project(name: "a") { items { n __typename } json } }').data).toEqual({
-    project: {items: [{n: 1, __typename: 'Item'}, {n: 2, __typename: 'Item'}], json: {any: {nested: ['value']}}},
+    project: {
+      items: [
+        {n: 1, __typename: 'Item'},
+        {n: 2, __typename: 'Item'},
+      ],
+      json: {any: {nested: ['value']}},
+    },
   })
 })
 

@@ -4,7 +4,11 @@ import {parseExtendedJson, tryParseExtendedJson} from './extended-json.ts'
 
 test('bare non-finite literals become the strings "NaN", "Infinity", "-Infinity"', () => {
   expect(parseExtendedJson('{"a":NaN,"b":Infinity,"c":-Infinity,"d":[NaN, -Infinity],"e":{"f":+Infinity}}')).toEqual({
-    a: 'NaN', b: 'Infinity', c: '-Infinity', d: ['NaN', '-Infinity'], e: {f: 'Infinity'},
+    a: 'NaN',
+    b: 'Infinity',
+    c: '-Infinity',
+    d: ['NaN', '-Infinity'],
+    e: {f: 'Infinity'},
   })
 })
 

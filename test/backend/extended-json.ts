@@ -11,7 +11,12 @@
 
 const NON_FINITE = /NaN|Infinity/
 /** literal as written → the string it becomes (longest first so '-Infinity' wins over 'Infinity') */
-const LITERALS: [string, string][] = [['-Infinity', '-Infinity'], ['+Infinity', 'Infinity'], ['Infinity', 'Infinity'], ['NaN', 'NaN']]
+const LITERALS: [string, string][] = [
+  ['-Infinity', '-Infinity'],
+  ['+Infinity', 'Infinity'],
+  ['Infinity', 'Infinity'],
+  ['NaN', 'NaN'],
+]
 
 /**
  * Parses one extended-JSON text. Bare `NaN`, `Infinity`, `-Infinity` outside strings become the

@@ -41,9 +41,13 @@ export async function gqlOk(backend: {url: string; apiKey: string}, query: strin
 
 /** Creates (or updates) a run through UpsertBucket and returns the bucket. */
 export async function upsertRun(backend: {url: string; apiKey: string}, vars: Record<string, unknown>): Promise<any> {
-  const data = await gqlOk(backend, `mutation UpsertBucket($id: String, $name: String, $project: String, $entity: String, $notes: String, $config: JSONString, $tags: [String!], $displayName: String) {
+  const data = await gqlOk(
+    backend,
+    `mutation UpsertBucket($id: String, $name: String, $project: String, $entity: String, $notes: String, $config: JSONString, $tags: [String!], $displayName: String) {
     upsertBucket(input: {id: $id, name: $name, modelName: $project, entityName: $entity, notes: $notes, config: $config, tags: $tags, displayName: $displayName}) {
-      bucket { id name displayName notes config historyLineCount project { name entity { name } } } inserted } }`, vars)
+      bucket { id name displayName notes config historyLineCount project { name entity { name } } } inserted } }`,
+    vars,
+  )
   return data.upsertBucket
 }
 

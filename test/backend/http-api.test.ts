@@ -85,9 +85,12 @@ describe('GraphQL', () => {
 
   test('the project/run lookups answer null for unknown names and the legacy model/bucket names work', async () => {
     await upsertRun(backend, {name: 'look', project: 'lookup'})
-    const data = await gqlOk(backend, `{ a: project(name: "lookup", entityName: "nexus") { run(name: "look") { name state } none: run(name: "zz") { name } }
+    const data = await gqlOk(
+      backend,
+      `{ a: project(name: "lookup", entityName: "nexus") { run(name: "look") { name state } none: run(name: "zz") { name } }
       b: model(name: "lookup", entityName: "nexus") { bucket(name: "look", missingOk: true) { name historyLineCount eventsLineCount logLineCount historyTail wandbConfig(keys: ["t"]) } }
-      c: project(name: "missing") { id } }`)
+      c: project(name: "missing") { id } }`,
+    )
     expect(data).toEqual({
       a: {run: {name: 'look', state: 'running'}, none: null},
       b: {bucket: {name: 'look', historyLineCount: 0, eventsLineCount: 0, logLineCount: 0, historyTail: '[]', wandbConfig: '{}'}},
@@ -109,11 +112,13 @@ describe('file_stream and run files', () => {
     const history = (a: number, b: number) => Array.from({length: b - a}, (_, i) => JSON.stringify({_step: a + i, v: a + i}))
     expect((await fileStream(backend, 'nexus/stream/fs', {files: {'wandb-history.jsonl': {offset: 0, content: history(0, 3)}}})).status).toBe(200)
     await fileStream(backend, 'nexus/stream/fs', {files: {'wandb-history.jsonl': {offset: 1, content: history(1, 4)}}}, {gzip: true})
-    await fileStream(backend, 'nexus/stream/fs', {files: {
-      'wandb-summary.json': {offset: 0, content: ['{"v":1}']},
-      'output.log': {offset: 0, content: ['line a', 'line b']},
-      'wandb-events.jsonl': {offset: 0, content: ['{"_wandb":true,"system.cpu":NaN}']},
-    }})
+    await fileStream(backend, 'nexus/stream/fs', {
+      files: {
+        'wandb-summary.json': {offset: 0, content: ['{"v":1}']},
+        'output.log': {offset: 0, content: ['line a', 'line b']},
+        'wandb-events.jsonl': {offset: 0, content: ['{"_wandb":true,"system.cpu":NaN}']},
+      },
+    })
     await fileStream(backend, 'nexus/stream/fs', {files: {'wandb-summary.json': {offset: 0, content: ['{"v":Infinity}']}, 'output.log': {offset: 1, content: ['line b2', 'line c']}}})
     const run = await inspect()
     expect(run.history).toEqual([0, 1, 2, 3].map((i) => ({_step: i, v: i})))
@@ -125,18 +130,30 @@ describe('file_stream and run files', () => {
   })
 
   test('resume status and sampled history read the stored lines; a single value counts as a one-item list', async () => {
-    const data = await gqlOk(backend, `query Q($specs: [JSONString!]!) { model(name: "stream", entityName: "nexus") { bucket(name: "fs", missingOk: true) {
-      historyLineCount historyTail summaryMetrics sampledHistory(specs: $specs) } } }`, {specs: '{"keys": ["_step", "v"], "samples": 2}'})
+    const data = await gqlOk(
+      backend,
+      `query Q($specs: [JSONString!]!) { model(name: "stream", entityName: "nexus") { bucket(name: "fs", missingOk: true) {
+      historyLineCount historyTail summaryMetrics sampledHistory(specs: $specs) } } }`,
+      {specs: '{"keys": ["_step", "v"], "samples": 2}'},
+    )
     const b = data.model.bucket
     expect(b.historyLineCount).toBe(4)
     expect(JSON.parse(b.historyTail).map((l: string) => JSON.parse(l)._step)).toEqual([0, 1, 2, 3])
-    expect(b.sampledHistory).toEqual([[{_step: 2, v: 2}, {_step: 3, v: 3}]])
+    expect(b.sampledHistory).toEqual([
+      [
+        {_step: 2, v: 2},
+        {_step: 3, v: 3},
+      ],
+    ])
   })
 
   test('CreateRunFiles hands out one URL per name; PUT stores the bytes, GET returns them', async () => {
-    const data = await gqlOk(backend, `mutation CreateRunFiles($entity: String!, $project: String!, $run: String!, $files: [String!]!) {
+    const data = await gqlOk(
+      backend,
+      `mutation CreateRunFiles($entity: String!, $project: String!, $run: String!, $files: [String!]!) {
       createRunFiles(input: {entityName: $entity, projectName: $project, runName: $run, files: $files}) { runID uploadHeaders files { name uploadUrl } } }`,
-    {entity: 'nexus', project: 'stream', run: 'fs', files: ['a.txt', 'media/images/x y.png']})
+      {entity: 'nexus', project: 'stream', run: 'fs', files: ['a.txt', 'media/images/x y.png']},
+    )
     expect(data.createRunFiles.uploadHeaders).toEqual([])
     expect(data.createRunFiles.files.map((f: {name: string}) => f.name)).toEqual(['a.txt', 'media/images/x y.png'])
     const body = new TextEncoder().encode('file body')
@@ -147,9 +164,13 @@ describe('file_stream and run files', () => {
     expect(run.files['media/images/x y.png']).toEqual({size: 9, md5})
   })
 
-  test('the public API\'s Run and RunFiles fields: projectId, historyKeys, fileCount over all files', async () => {
-    const data = await gqlOk(backend, `query Run($names: [String]) { project(name: "stream", entityName: "nexus") { internalId run(name: "fs") {
-      projectId historyKeys fileCount files(names: $names) { edges { node { name } } } } } }`, {names: ['a.txt']})
+  test("the public API's Run and RunFiles fields: projectId, historyKeys, fileCount over all files", async () => {
+    const data = await gqlOk(
+      backend,
+      `query Run($names: [String]) { project(name: "stream", entityName: "nexus") { internalId run(name: "fs") {
+      projectId historyKeys fileCount files(names: $names) { edges { node { name } } } } } }`,
+      {names: ['a.txt']},
+    )
     const run = data.project.run
     expect(run.projectId).toBe(Number(data.project.internalId))
     expect(run.historyKeys).toEqual({lastStep: 3, keys: {_step: {typeCounts: [{type: 'number', count: 4}]}, v: {typeCounts: [{type: 'number', count: 4}]}}})

@@ -27,13 +27,20 @@ export async function handleInspect(target: InspectTarget, store: Store, req: Re
   const method = req.method
   if (method === 'GET') {
     switch (route) {
-      case 'runs': return ok(inspectRuns(store))
-      case 'artifacts': return ok(inspectArtifacts(store))
-      case 'sweeps': return ok(inspectSweeps(store))
-      case 'requests': return ok(target.requests.list())
-      case 'unknown': return ok(target.requests.unknowns())
-      case 'faults': return ok(target.faults.list())
-      case 'filestream': return ok(target.fileStreamTally.list())
+      case 'runs':
+        return ok(inspectRuns(store))
+      case 'artifacts':
+        return ok(inspectArtifacts(store))
+      case 'sweeps':
+        return ok(inspectSweeps(store))
+      case 'requests':
+        return ok(target.requests.list())
+      case 'unknown':
+        return ok(target.requests.unknowns())
+      case 'faults':
+        return ok(target.faults.list())
+      case 'filestream':
+        return ok(target.fileStreamTally.list())
     }
   }
   if (route === 'faults' && method === 'POST') {

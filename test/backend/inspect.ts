@@ -79,7 +79,12 @@ export function inspectRuns(store: Store): InspectRun[] {
     history: store.lines.lines(r.id, HISTORY).map(objectOf),
     events: store.lines.lines(r.id, EVENTS).map(objectOf),
     output: store.lines.lines(r.id, OUTPUT),
-    files: Object.fromEntries(store.runFiles.files(r.id).filter((f) => f.md5 !== null).map((f) => [f.name, {size: f.size ?? 0, md5: f.md5 as string}])),
+    files: Object.fromEntries(
+      store.runFiles
+        .files(r.id)
+        .filter((f) => f.md5 !== null)
+        .map((f) => [f.name, {size: f.size ?? 0, md5: f.md5 as string}]),
+    ),
     tags: ((tryParseExtendedJson(r.tags, []) ?? []) as string[]).slice().sort(),
     notes: r.notes,
     group: r.group_name,
@@ -97,14 +102,19 @@ export function inspectArtifacts(store: Store): InspectArtifact[] {
     const project = seq ? store.projects.get(seq.project_id) : null
     if (!seq || !project) continue
     const runName = (id: number | null) => (id === null ? null : (store.runs.get(id)?.name ?? null))
-    const links = store.collections.aliasesOf(a.id)
+    const links = store.collections
+      .aliasesOf(a.id)
       .map((al) => store.collections.get(al.collection_id))
       .filter((c) => c !== null && c.kind === 'portfolio')
-    const linkNames = [...new Set(links.map((c) => {
-      const p = store.projects.get(c!.project_id)
-      const m = store.collections.membershipOf(c!.id, a.id)
-      return `${p?.entity}/${p?.name}/${c!.name}:v${m?.version_index}`
-    }))].sort()
+    const linkNames = [
+      ...new Set(
+        links.map((c) => {
+          const p = store.projects.get(c!.project_id)
+          const m = store.collections.membershipOf(c!.id, a.id)
+          return `${p?.entity}/${p?.name}/${c!.name}:v${m?.version_index}`
+        }),
+      ),
+    ].sort()
     out.push({
       entity: project.entity,
       project: project.name,
@@ -113,10 +123,17 @@ export function inspectArtifacts(store: Store): InspectArtifact[] {
       type: a.type_name,
       state: a.state,
       digest: a.digest,
-      aliases: store.collections.aliasesIn(seq.id, a.id).map((x) => x.alias).sort(),
+      aliases: store.collections
+        .aliasesIn(seq.id, a.id)
+        .map((x) => x.alias)
+        .sort(),
       files: Object.fromEntries(manifestEntries(store, a.id).map((e) => [e.path, {size: e.size, digest: e.digest}])),
       createdBy: runName(a.run_id),
-      usedBy: store.artifacts.usedBy(a.id).map(runName).filter((n): n is string => n !== null).sort(),
+      usedBy: store.artifacts
+        .usedBy(a.id)
+        .map(runName)
+        .filter((n): n is string => n !== null)
+        .sort(),
       links: linkNames,
       order: a.version_index ?? Number.MAX_SAFE_INTEGER - 1_000_000 + a.id,
     })

@@ -11,7 +11,7 @@ const USAGE = 'usage: bun test/backend/main.ts [--port N] [--db FILE] [--api-key
 async function main(): Promise<void> {
   let values
   try {
-    ({values} = parseArgs({
+    ;({values} = parseArgs({
       options: {
         port: {type: 'string', default: '0'},
         db: {type: 'string'},

@@ -66,8 +66,7 @@ export class RequestLog {
 
   /** Unknown operations and fields, sorted by kind, name, operation. */
   unknowns(): UnknownItem[] {
-    return [...this.unknown.values()].map((u) => ({...u})).sort((a, b) =>
-      a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name) || String(a.operation).localeCompare(String(b.operation)))
+    return [...this.unknown.values()].map((u) => ({...u})).sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name) || String(a.operation).localeCompare(String(b.operation)))
   }
 
   /** Forgets everything. */

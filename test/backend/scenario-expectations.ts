@@ -7,14 +7,23 @@
 export function expectedHistory(steps: number): Record<string, unknown>[] {
   const special = (i: number) => (i === 10 ? 'NaN' : i === 20 ? 'Infinity' : i === 30 ? '-Infinity' : i * 0.5)
   return Array.from({length: steps}, (_, i) => ({
-    _step: i, acc: i / steps, loss: 1 / (i + 1), nested: {a: i, b: {c: i * 2}}, special: special(i),
+    _step: i,
+    acc: i / steps,
+    loss: 1 / (i + 1),
+    nested: {a: i, b: {c: i * 2}},
+    special: special(i),
   }))
 }
 
 /** The final summary of online_run.py (timing keys excluded). */
 export const EXPECTED_SUMMARY = {
-  _step: 999, acc: 0.999, best_acc: 0.999, loss: {min: 0.001}, nested: {a: 999, b: {c: 1998}},
-  notes: {n: 3, text: 'done'}, special: 499.5,
+  _step: 999,
+  acc: 0.999,
+  best_acc: 0.999,
+  loss: {min: 0.001},
+  nested: {a: 999, b: {c: 1998}},
+  notes: {n: 3, text: 'done'},
+  special: 499.5,
 }
 
 /** The config of online_run.py, unwrapped and without `_wandb`. */

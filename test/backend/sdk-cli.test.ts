@@ -104,7 +104,11 @@ describe('wandb artifact put / get and wandb sweep / agent', () => {
       const [sweep] = await backend.inspectSweeps()
       expect(sweep).toMatchObject({entity: 'nexus', project: 'sweep-proj', id, method: 'grid', state: 'RUNNING'})
       // grid order: keys sorted (layers, lr), the last key varies fastest
-      expect(sweep.runs.map((r) => r.config)).toEqual([{layers: 1, lr: 0.1}, {layers: 1, lr: 0.01}, {layers: 2, lr: 0.1}])
+      expect(sweep.runs.map((r) => r.config)).toEqual([
+        {layers: 1, lr: 0.1},
+        {layers: 1, lr: 0.01},
+        {layers: 2, lr: 0.1},
+      ])
       expect(sweep.runs.map((r) => r.state)).toEqual(['finished', 'finished', 'finished'])
 
       const runs = (await backend.inspectRuns()).filter((r) => r.sweep === id)

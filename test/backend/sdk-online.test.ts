@@ -27,7 +27,9 @@ function md5(data: Uint8Array): string {
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, {recursive: true, encoding: 'utf8'}).filter((p) => statSync(join(dir, p)).isFile()).map((p) => relative(dir, join(dir, p)))
+  return readdirSync(dir, {recursive: true, encoding: 'utf8'})
+    .filter((p) => statSync(join(dir, p)).isFile())
+    .map((p) => relative(dir, join(dir, p)))
 }
 
 async function runScenario(backend: Backend, extraEnv: Record<string, string> = {}): Promise<{result: ScenarioResult; run: InspectRun; sandbox: SdkSandbox}> {

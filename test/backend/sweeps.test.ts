@@ -35,7 +35,12 @@ describe('controller', () => {
       expect(cmds[0]).toMatchObject({type: 'run', program: 'train.py'})
       seen.push(runArgs(cmds)[0])
     }
-    expect(seen).toEqual([{a: 'x', b: 1}, {a: 'x', b: 2}, {a: 'y', b: 1}, {a: 'y', b: 2}])
+    expect(seen).toEqual([
+      {a: 'x', b: 1},
+      {a: 'x', b: 2},
+      {a: 'y', b: 1},
+      {a: 'y', b: 2},
+    ])
     expect(beat()).toEqual([{type: 'exit'}])
     expect(store.sweeps.get(sweep.id)?.state).toBe('FINISHED')
     expect(store.runs.listBySweep(sweep.project_id, 'sw1').map((r) => r.state)).toEqual(['pending', 'pending', 'pending', 'pending'])
@@ -147,7 +152,11 @@ describe('sweep GraphQL', () => {
     const name = created.upsertSweep.sweep.name
     expect(name).toMatch(/^[a-z0-9]{8}$/)
 
-    const q = await gqlOk(backend, `query SweepWithRuns($sweep: String!) { project(name: "sw", entityName: "nexus") { sweep(sweepName: $sweep) { id name method state config controller runs { edges { node { name } } } } } }`, {sweep: name})
+    const q = await gqlOk(
+      backend,
+      `query SweepWithRuns($sweep: String!) { project(name: "sw", entityName: "nexus") { sweep(sweepName: $sweep) { id name method state config controller runs { edges { node { name } } } } } }`,
+      {sweep: name},
+    )
     expect(q.project.sweep).toMatchObject({name, method: 'random', state: 'RUNNING', controller: null, runs: {edges: []}})
     await gqlOk(backend, UPSERT, {id: q.project.sweep.id, state: 'PAUSED'})
     expect((await backend.inspectSweeps()).find((s) => s.id === name)?.state).toBe('PAUSED')
@@ -156,8 +165,12 @@ describe('sweep GraphQL', () => {
   test('agentHeartbeat returns commands as a JSON string, and HTTP 404 for an unknown agent', async () => {
     const created = await gqlOk(backend, UPSERT, {config: 'method: grid\nprogram: t.py\nparameters: {a: {values: [1]}}', projectName: 'sw2'})
     const sweep = created.upsertSweep.sweep.name
-    const agent = await gqlOk(backend, `mutation CreateAgent($host: String!, $projectName: String, $entityName: String, $sweep: String!) {
-      createAgent(input: {host: $host, projectName: $projectName, entityName: $entityName, sweep: $sweep}) { agent { id } } }`, {host: 'h', projectName: 'sw2', entityName: 'nexus', sweep})
+    const agent = await gqlOk(
+      backend,
+      `mutation CreateAgent($host: String!, $projectName: String, $entityName: String, $sweep: String!) {
+      createAgent(input: {host: $host, projectName: $projectName, entityName: $entityName, sweep: $sweep}) { agent { id } } }`,
+      {host: 'h', projectName: 'sw2', entityName: 'nexus', sweep},
+    )
     const HEARTBEAT = 'mutation Heartbeat($id: ID!, $metrics: JSONString, $runState: JSONString) { agentHeartbeat(input: {id: $id, metrics: $metrics, runState: $runState}) { agent { id } commands } }'
     const beat = await gqlOk(backend, HEARTBEAT, {id: agent.createAgent.agent.id, metrics: '{}', runState: '{}'})
     expect(typeof beat.agentHeartbeat.commands).toBe('string')

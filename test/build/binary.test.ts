@@ -50,7 +50,7 @@ describe('compiled binary', () => {
     expect(bad.stderr).toMatch(/parallel/)
   })
 
-  test('the SDK\'s service flags parse, including a negative --log-level, without a subcommand when named wandb-core', async () => {
+  test("the SDK's service flags parse, including a negative --log-level, without a subcommand when named wandb-core", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nexus-bin-'))
     try {
       const asCore = join(dir, 'wandb-core')
@@ -72,7 +72,11 @@ describe('compiled binary', () => {
     expect(names).toEqual(['nexus-darwin-arm64', 'nexus-darwin-x64', 'nexus-linux-arm64', 'nexus-linux-x64', 'nexus-windows-x64.exe'])
     for (const line of sums) {
       const [sum, name] = line.split(/\s+/)
-      expect(createHash('sha256').update(readFileSync(join(DIST, name))).digest('hex')).toBe(sum)
+      expect(
+        createHash('sha256')
+          .update(readFileSync(join(DIST, name)))
+          .digest('hex'),
+      ).toBe(sum)
     }
   })
 

@@ -33,9 +33,17 @@ describe('release packages', () => {
   test('a wheel, a platform tarball, the main tarball and SHA256SUMS that match them', () => {
     const names = readdirSync(out).sort()
     expect(names).toHaveLength(4)
-    const sums = readFileSync(join(out, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split('  '))
+    const sums = readFileSync(join(out, 'SHA256SUMS'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('  '))
     expect(sums.map(([, f]) => f).sort()).toEqual(names.filter((n) => n !== 'SHA256SUMS'))
-    for (const [sum, f] of sums) expect(createHash('sha256').update(readFileSync(join(out, f))).digest('hex')).toBe(sum)
+    for (const [sum, f] of sums)
+      expect(
+        createHash('sha256')
+          .update(readFileSync(join(out, f)))
+          .digest('hex'),
+      ).toBe(sum)
     expect(file(/\.whl$/)).toContain(`nexus_wandb-${pjson.version}-py3-none-`)
   })
 

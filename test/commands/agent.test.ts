@@ -35,8 +35,10 @@ async function side(files: Record<string, string>): Promise<Side> {
   open.homes.push(home)
   for (const [name, text] of Object.entries(files)) writeFileSync(join(home.work, name), text)
   const env = {
-    WANDB_BASE_URL: backend.url, WANDB_API_KEY: backend.apiKey,
-    PATH: `${dirname(PYTHON)}:${process.env.PATH ?? ''}`, VIRTUAL_ENV: dirname(dirname(PYTHON)),
+    WANDB_BASE_URL: backend.url,
+    WANDB_API_KEY: backend.apiKey,
+    PATH: `${dirname(PYTHON)}:${process.env.PATH ?? ''}`,
+    VIRTUAL_ENV: dirname(dirname(PYTHON)),
   }
   return {home, backend, env}
 }
@@ -96,20 +98,20 @@ async function agentOperations(s: Side): Promise<string[]> {
   return (await s.backend.inspectRequests()).map((r) => r.operation ?? '').filter((op) => ['SweepWithRuns', 'CreateAgent', 'Heartbeat'].includes(op))
 }
 
-describe('nexus agent runs a sweep\'s trials with the real SDK, as wandb agent does', () => {
+describe("nexus agent runs a sweep's trials with the real SDK, as wandb agent does", () => {
   test('a 2×2 grid with --count 4: four finished runs with the four grid points, the same lines and agent operations as wandb agent', async () => {
     const [w, n] = await Promise.all([side({'train.py': TRAIN, 'grid.yaml': GRID}), side({'train.py': TRAIN, 'grid.yaml': GRID})])
     const [wid, nid] = await Promise.all([createSweep(w, 'wandb', 'grid.yaml', 'agents'), createSweep(n, 'nexus', 'grid.yaml', 'agents')])
-    const [a, b] = await Promise.all([
-      wandbCli(w.home, ['agent', '--count', '4', `nexus/agents/${wid}`], {env: w.env}),
-      nexus(n.home, ['agent', '--count', '4', `nexus/agents/${nid}`], {env: n.env}),
-    ])
+    const [a, b] = await Promise.all([wandbCli(w.home, ['agent', '--count', '4', `nexus/agents/${wid}`], {env: w.env}), nexus(n.home, ['agent', '--count', '4', `nexus/agents/${nid}`], {env: n.env})])
     expect(a.code).toBe(0)
     expect(b.code).toBe(0)
     const [[sw], [sn]] = await Promise.all([w.backend.inspectSweeps(), n.backend.inspectSweeps()])
     const points = (s: typeof sn) => s.runs.map((r) => [r.state, r.config]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))
     expect(points(sn)).toEqual([
-      ['finished', {layers: 1, lr: 0.01}], ['finished', {layers: 1, lr: 0.1}], ['finished', {layers: 2, lr: 0.01}], ['finished', {layers: 2, lr: 0.1}],
+      ['finished', {layers: 1, lr: 0.01}],
+      ['finished', {layers: 1, lr: 0.1}],
+      ['finished', {layers: 2, lr: 0.01}],
+      ['finished', {layers: 2, lr: 0.1}],
     ])
     expect(points(sn)).toEqual(points(sw))
     const runs = (await n.backend.inspectRuns()).filter((r) => r.sweep === nid)
@@ -142,7 +144,7 @@ describe('nexus agent runs a sweep\'s trials with the real SDK, as wandb agent d
 const FAST = {NEXUS_AGENT_POLL_INTERVAL: '0.5'}
 
 describe('bad input', () => {
-  test('an unknown sweep: exit 2 with the sweep\'s path, nothing registered', async () => {
+  test("an unknown sweep: exit 2 with the sweep's path, nothing registered", async () => {
     const n = await side({})
     const r = await nexus(n.home, ['agent', '-p', 'proj', 'nosuch12'], {env: n.env})
     expect(r.code).toBe(ExitCode.USAGE)
@@ -151,7 +153,7 @@ describe('bad input', () => {
     expect(await agentOperations(n)).toEqual(['SweepWithRuns'])
   }, 60_000)
 
-  test('a sweep path with four parts: exit 2 with wandb\'s message', async () => {
+  test("a sweep path with four parts: exit 2 with wandb's message", async () => {
     const n = await side({})
     const r = await nexus(n.home, ['agent', 'a/b/c/d'], {env: n.env})
     expect(r.code).toBe(ExitCode.USAGE)
@@ -178,7 +180,10 @@ describe('bad input', () => {
     const r = await nexus(n.home, ['agent', '--count', '2', '--api-key', key, '--base-url', url, `nexus/crashy/${id}`], {env: {...rest, ...FAST}})
     expect(r.code).toBe(0)
     const [s] = await n.backend.inspectSweeps()
-    expect(s.runs.map((x) => [x.config.a, x.state]).sort()).toEqual([[1, 'failed'], [2, 'finished']])
+    expect(s.runs.map((x) => [x.config.a, x.state]).sort()).toEqual([
+      [1, 'failed'],
+      [2, 'finished'],
+    ])
     const runs = await n.backend.inspectRuns()
     expect(runs.find((x) => x.config.a === 1)?.exitCode).toBe(1)
     expect(r.stderr).toContain('RuntimeError: boom')
@@ -205,11 +210,15 @@ function startAgent(n: Side, args: string[], env: Record<string, string>) {
       await Bun.sleep(50)
     }
   }
-  return {proc, waitFor, output: async () => {
-    await proc.exited
-    await pump
-    return stderr
-  }}
+  return {
+    proc,
+    waitFor,
+    output: async () => {
+      await proc.exited
+      await pump
+      return stderr
+    },
+  }
 }
 
 describe('signals', () => {

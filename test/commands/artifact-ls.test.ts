@@ -30,7 +30,9 @@ const COMMIT = `mutation CommitArtifact($input: CommitArtifactInput!) { commitAr
 
 /** An artifact made straight through GraphQL (no files), committed unless `pending`. */
 async function gqlArtifact(project: string, collection: string, type: string, o: {pending?: boolean} = {}): Promise<void> {
-  const data = await gqlOk(backend, CREATE, {input: {entityName: 'nexus', projectName: project, artifactTypeName: type, artifactCollectionName: collection, digest: `${project}/${collection}/${Math.random()}`, aliases: []}})
+  const data = await gqlOk(backend, CREATE, {
+    input: {entityName: 'nexus', projectName: project, artifactTypeName: type, artifactCollectionName: collection, digest: `${project}/${collection}/${Math.random()}`, aliases: []},
+  })
   if (!o.pending) await gqlOk(backend, COMMIT, {input: {artifactID: data.createArtifact.artifact.id}})
 }
 
@@ -44,7 +46,9 @@ interface Listing {
 async function ls(cli: 'wandb' | 'nexus', args: string[], extraEnv: Record<string, string> = {}): Promise<Listing> {
   const full = {...env(), ...extraEnv}
   const r = cli === 'wandb' ? await wandbCli(home, ['artifact', 'ls', ...args], {env: full}) : await nexus(home, ['artifact', 'ls', ...args], {env: full})
-  const lines = r.stderr.split('\n').filter((l) => l.startsWith('wandb: '))
+  const lines = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('wandb: '))
     .filter((l) => !l.includes('Api.artifact_versions(type_name, name) is deprecated') && !l.startsWith('wandb: ERROR Find detailed error logs at:'))
   return {code: r.code, lines, text: `${r.stdout}\n${r.stderr}`}
 }
@@ -60,7 +64,7 @@ beforeAll(async () => {
   await put('proj/ds1', 'dataset', {'a.txt': 6, 'b.bin': 3000})
   await put('proj/ds1', 'dataset', {'a.txt': 6})
   await put('proj/mdl', 'model', {'w.bin': 1_250_000})
-  await put('proj/a-very-long-collection-name-beyond-twenty', 'model', {'x': 999})
+  await put('proj/a-very-long-collection-name-beyond-twenty', 'model', {x: 999})
   await gqlArtifact('proj', 'pending-only', 'model', {pending: true})
   // More types and collections than one page (50) of the SDK's queries.
   for (let i = 0; i < 52; i++) await gqlArtifact('bulk', `c${String(i).padStart(2, '0')}`, 't00')

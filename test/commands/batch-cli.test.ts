@@ -76,8 +76,17 @@ describe('nexus artifact put/get --quiet and --json', () => {
     expect(get.code).toBe(0)
     expect(get.stderr).toBe('')
     expect(JSON.parse(get.stdout)).toEqual({
-      schema: 1, root: join(home.work, 'out'), entity: 'nexus', project: 'cli', name: 'ds', version: 0, type: 'dataset', artifactId: putJson.artifactId,
-      downloaded: expect.any(Number), reused: expect.any(Number), skippedReferences: [],
+      schema: 1,
+      root: join(home.work, 'out'),
+      entity: 'nexus',
+      project: 'cli',
+      name: 'ds',
+      version: 0,
+      type: 'dataset',
+      artifactId: putJson.artifactId,
+      downloaded: expect.any(Number),
+      reused: expect.any(Number),
+      skippedReferences: [],
     })
     const plain = await nexus(home, ['artifact', 'get', 'nexus/cli/ds:v0', '--root', join(home.work, 'out2')], {env})
     expect(plain.stdout.trim()).toBe(join(home.work, 'out2'))

@@ -92,7 +92,10 @@ interface Outcome {
 async function cleanup(cli: 'wandb' | 'nexus', home: TempHome, args: string[]): Promise<Outcome> {
   const argv = ['artifact', 'cache', 'cleanup', ...args]
   const r = cli === 'wandb' ? await wandbCli(home, argv) : await nexus(home, argv)
-  const lines = r.stderr.split('\n').filter((l) => l.startsWith('wandb: ')).map((l) => l.replaceAll(home.dir, '<HOME>'))
+  const lines = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('wandb: '))
+    .map((l) => l.replaceAll(home.dir, '<HOME>'))
   return {code: r.code, lines, left: remaining(home), text: `${r.stdout}\n${r.stderr}`}
 }
 
@@ -103,8 +106,17 @@ async function both(args: string[], files: CacheFile[] = FILES): Promise<[Outcom
 
 describe('nexus artifact cache cleanup against wandb', () => {
   const cases: string[][] = [
-    ['5KB'], ['5 kb'], ['12345'], ['1.5KB'], ['0'], ['100GB'], ['9.6KB'],
-    ['--remove-temp', '5KB'], ['--remove-temp', '0'], ['--no-remove-temp', '3KB'], ['--remove-temp', '100GB'],
+    ['5KB'],
+    ['5 kb'],
+    ['12345'],
+    ['1.5KB'],
+    ['0'],
+    ['100GB'],
+    ['9.6KB'],
+    ['--remove-temp', '5KB'],
+    ['--remove-temp', '0'],
+    ['--no-remove-temp', '3KB'],
+    ['--remove-temp', '100GB'],
   ]
   for (const args of cases) {
     test(`cleanup ${args.join(' ')}: the same files remain and the same lines are printed`, async () => {

@@ -260,7 +260,9 @@ describe('nexus clean: its own flags and safety', () => {
     expect(r2.code).toBe(0)
     expect(r2.stdout).toContain('wandb: Success.')
     // Left: the two runs younger than 24 hours.
-    const runDirs = readdirSync(join(yes.work, 'wandb'), {withFileTypes: true}).filter((e) => e.isDirectory()).map((e) => e.name.replace(/\d{8}_\d{6}-/, ''))
+    const runDirs = readdirSync(join(yes.work, 'wandb'), {withFileTypes: true})
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name.replace(/\d{8}_\d{6}-/, ''))
     expect(runDirs.sort()).toEqual(['offline-run-synced2', 'run-fresh'])
   }, 60_000)
 

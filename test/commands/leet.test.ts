@@ -44,9 +44,16 @@ async function makeRun(name: string, env: Record<string, string>, onNexus = fals
   const res = await run([requirePython(), '-c', SCRIPT], {
     cwd: home,
     env: {
-      HOME: home, WANDB_DIR: home, WANDB_MODE: 'offline', WANDB_DISABLE_GIT: 'true', WANDB_DISABLE_CODE: 'true',
-      WANDB_ERROR_REPORTING: 'false', WANDB_CONFIG_DIR: join(home, '.config'), WANDB_CACHE_DIR: join(home, '.cache'),
-      PYTHONPATH: onNexus ? nexusOverlay() : '', ...env,
+      HOME: home,
+      WANDB_DIR: home,
+      WANDB_MODE: 'offline',
+      WANDB_DISABLE_GIT: 'true',
+      WANDB_DISABLE_CODE: 'true',
+      WANDB_ERROR_REPORTING: 'false',
+      WANDB_CONFIG_DIR: join(home, '.config'),
+      WANDB_CACHE_DIR: join(home, '.cache'),
+      PYTHONPATH: onNexus ? nexusOverlay() : '',
+      ...env,
     },
   })
   if (env.CRASH) expect(res.code).toBe(3)
@@ -166,10 +173,7 @@ describe('delegation of the other leet commands', () => {
 
   test('$NEXUS_WANDB_CORE names the original: same output and exit code as Go', async () => {
     for (const args of [['symon', '-h'], ['config', '-h'], ['run'], ['-h']]) {
-      const [ours, theirs] = await Promise.all([
-        run([hostBinary(), 'leet', ...args], {env: {NEXUS_WANDB_CORE: go()}}),
-        run([go(), 'leet', ...args]),
-      ])
+      const [ours, theirs] = await Promise.all([run([hostBinary(), 'leet', ...args], {env: {NEXUS_WANDB_CORE: go()}}), run([go(), 'leet', ...args])])
       expect(ours.stderr).toBe(theirs.stderr)
       expect(ours.stdout).toBe(theirs.stdout)
       expect(ours.code).toBe(theirs.code)
@@ -208,7 +212,12 @@ describe('after nexus service install', () => {
   test('the installed wandb-core hands symon/config/run to wandb-core.orig', async () => {
     const core = join(pkg, 'bin', 'wandb-core')
     expect(statSync(join(pkg, 'bin', 'wandb-core.orig')).size).toBe(statSync(go()).size)
-    const usageErrors = [['inspect', '--bogus'], ['inspect', '--summary', '--follow', root], ['inspect', '--summary', root, 'extra'], ['inspect', '-h']]
+    const usageErrors = [
+      ['inspect', '--bogus'],
+      ['inspect', '--summary', '--follow', root],
+      ['inspect', '--summary', root, 'extra'],
+      ['inspect', '-h'],
+    ]
     for (const args of [['symon', '-h'], ['config', '--help'], ['-h'], ['run'], ...usageErrors]) {
       const [ours, theirs] = await Promise.all([run([core, 'leet', ...args]), run([go(), 'leet', ...args])])
       expect(ours.stderr).toBe(theirs.stderr)

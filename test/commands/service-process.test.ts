@@ -93,11 +93,19 @@ describe('nexus service process contract', () => {
     const portFile = join(dir, 'port.txt')
     // The service is the shell's child; --pid names the shell, as the SDK names itself.
     const parent = Bun.spawn(['sh', '-c', `'${hostBinary()}' --port-filename '${portFile}' --pid $$ & wait`], {
-      cwd: dir, env: {...process.env, HOME: dir, WANDB_CACHE_DIR: join(dir, 'cache')} as Record<string, string>, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe',
+      cwd: dir,
+      env: {...process.env, HOME: dir, WANDB_CACHE_DIR: join(dir, 'cache')} as Record<string, string>,
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
     })
     const s = {proc: parent, dir, portFile}
     const path = /^unix=(.+)$/m.exec(await portFileOf(s))![1]
-    const servicePid = Number(Bun.spawnSync(['pgrep', '-P', String(parent.pid)]).stdout.toString().trim())
+    const servicePid = Number(
+      Bun.spawnSync(['pgrep', '-P', String(parent.pid)])
+        .stdout.toString()
+        .trim(),
+    )
     expect(servicePid).toBeGreaterThan(0)
     expect(await exitWithin(parent, 300)).toBe('running')
     parent.kill('SIGKILL')

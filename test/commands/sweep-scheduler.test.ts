@@ -65,11 +65,14 @@ function scheduler(box: SdkSandbox, core: Core, args: string[], env: Record<stri
 
 /** The "wandb: " lines on stderr, with the backend URL, the sweep id and run ids made neutral. */
 function lines(r: PyResult, backend: Backend, sweepId: string, runIds: string[] = []): string[] {
-  return r.stderr.split('\n').filter((l) => l.startsWith('wandb: ')).map((l) => {
-    let out = l.replaceAll(backend.url, '<URL>').replaceAll(sweepId, '<SWEEP>')
-    for (const id of runIds) out = out.replaceAll(id, '<RUN>')
-    return out
-  })
+  return r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('wandb: '))
+    .map((l) => {
+      let out = l.replaceAll(backend.url, '<URL>').replaceAll(sweepId, '<SWEEP>')
+      for (const id of runIds) out = out.replaceAll(id, '<RUN>')
+      return out
+    })
 }
 
 interface FlowOutcome {
@@ -114,7 +117,12 @@ async function flow(core: Core, config = GRID): Promise<FlowOutcome> {
   const control = runs.find((run) => run.id === `${sweepId}-controller`)
   return {
     code: r.code,
-    lines: lines(r, backend, sweepId, sweep.runs.map((run) => run.id)),
+    lines: lines(
+      r,
+      backend,
+      sweepId,
+      sweep.runs.map((run) => run.id),
+    ),
     text: `${r.stdout}\n${r.stderr}`,
     sweep: {state: sweep.state, runs: sweep.runs.map((run) => ({state: run.state, config: run.config})).sort((x, y) => JSON.stringify(x.config).localeCompare(JSON.stringify(y.config)))},
     controllerRun: control && {state: control.state, sweep: control.sweep},

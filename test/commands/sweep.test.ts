@@ -59,11 +59,14 @@ async function sweep(s: Side, args: string[], env: Record<string, string | undef
   const r = s.cli === 'wandb' ? await wandbCli(s.home, ['sweep', ...args], {env: full as Record<string, string>}) : await nexus(s.home, ['sweep', ...args], {env: full as Record<string, string>})
   const id = /Creating sweep with ID: (\w+)/.exec(r.stderr)?.[1]
   const known = [...ids, ...(id ? [id] : [])]
-  const lines = r.stderr.split('\n').filter((l) => l.startsWith('wandb: ') && !l.startsWith('wandb: ERROR Find detailed error logs at:')).map((l) => {
-    let out = l.replaceAll(s.backend.url, '<URL>')
-    for (const k of known) out = out.replaceAll(k, '<ID>')
-    return out
-  })
+  const lines = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('wandb: ') && !l.startsWith('wandb: ERROR Find detailed error logs at:'))
+    .map((l) => {
+      let out = l.replaceAll(s.backend.url, '<URL>')
+      for (const k of known) out = out.replaceAll(k, '<ID>')
+      return out
+    })
   return {code: r.code, lines, text: `${r.stdout}\n${r.stderr}`.replace(/\s*\n\s*›\s*/g, ' '), ...(id ? {id} : {})}
 }
 
@@ -120,7 +123,7 @@ describe('nexus sweep CONFIG, compared with wandb sweep CONFIG', () => {
     expect(await operations(n)).toEqual(await operations(w))
   }, 120_000)
 
-  test('flags, WANDB_ENTITY/WANDB_PROJECT and the config\'s entity/project choose where it goes, in wandb\'s order', async () => {
+  test("flags, WANDB_ENTITY/WANDB_PROJECT and the config's entity/project choose where it goes, in wandb's order", async () => {
     const withKeys = `${CONFIG}entity: cfg-team\nproject: cfg-project\n`
     const [w, n] = await pair({'cfg.yaml': CONFIG, 'keys.yaml': withKeys})
     const runs: [string[], Record<string, string>][] = [
@@ -141,7 +144,7 @@ describe('nexus sweep CONFIG, compared with wandb sweep CONFIG', () => {
     expect(last).toBe("wandb: Run sweep agent with: wandb agent 'env-team/my project/<ID>'")
   }, 240_000)
 
-  test('a scheduler config gets wandb\'s extra sweep-scheduler line', async () => {
+  test("a scheduler config gets wandb's extra sweep-scheduler line", async () => {
     const [w, n] = await pair({'s.yaml': 'method: grid\nscheduler: {engine: wandb}\nparameters: {a: {values: [1, 2]}}\n'})
     const [a, b] = await both(w, n, ['-p', 'sched', 's.yaml'])
     expect(b.lines).toEqual(a.lines)
@@ -166,10 +169,7 @@ describe('nexus sweep --update, compared with wandb', () => {
   test('replaces the config of the existing sweep, printing "Updating sweep"', async () => {
     const [w, n] = await pair({'cfg.yaml': CONFIG, 'new.yaml': 'method: grid\nparameters:\n  a: {values: [1, 2]}\n'})
     const [cw, cn] = await both(w, n, ['-p', 'upd', 'cfg.yaml'])
-    const [a, b] = await Promise.all([
-      sweep(w, ['--update', `nexus/upd/${cw.id}`, 'new.yaml'], {}, [cw.id as string]),
-      sweep(n, ['--update', `nexus/upd/${cn.id}`, 'new.yaml'], {}, [cn.id as string]),
-    ])
+    const [a, b] = await Promise.all([sweep(w, ['--update', `nexus/upd/${cw.id}`, 'new.yaml'], {}, [cw.id as string]), sweep(n, ['--update', `nexus/upd/${cn.id}`, 'new.yaml'], {}, [cn.id as string])])
     expect(b.code).toBe(0)
     expect(b.lines).toEqual(a.lines)
     expect(b.lines.slice(0, 2)).toEqual(['wandb: Updating sweep from: new.yaml', 'wandb: Updating sweep with ID: <ID>'])
@@ -258,8 +258,18 @@ describe('--pause, --resume, --stop, --cancel, compared with wandb', () => {
     ]
     for (const [args, state, refusal] of steps) {
       const [a, b] = await Promise.all([
-        sweep(w, args.map((x) => x.replace('ID', ids.wandb)), {}, [ids.wandb]),
-        sweep(n, args.map((x) => x.replace('ID', ids.nexus)), {}, [ids.nexus]),
+        sweep(
+          w,
+          args.map((x) => x.replace('ID', ids.wandb)),
+          {},
+          [ids.wandb],
+        ),
+        sweep(
+          n,
+          args.map((x) => x.replace('ID', ids.nexus)),
+          {},
+          [ids.nexus],
+        ),
       ])
       const label = args.join(' ')
       expect(`${label}: ${b.lines.join(' | ')}`).toBe(`${label}: ${a.lines.join(' | ')}`)
@@ -278,7 +288,7 @@ describe('--pause, --resume, --stop, --cancel, compared with wandb', () => {
     expect(ops.filter((o) => o === 'UpsertSweep')).toHaveLength(1 + steps.filter(([, , r]) => r === null).length)
   }, 300_000)
 
-  test('a sweep path with four parts is refused (exit 2) with wandb\'s message', async () => {
+  test("a sweep path with four parts is refused (exit 2) with wandb's message", async () => {
     const n = await side('nexus')
     const b = await sweep(n, ['--stop', 'a/b/c/d'])
     expect(b.code).toBe(ExitCode.USAGE)
@@ -298,9 +308,11 @@ describe('the real wandb agent runs a sweep nexus created', () => {
     const agentArg = /wandb agent (\S+)/.exec(created.lines.at(-1) ?? '')?.[1]?.replace('<ID>', id)
     expect(agentArg).toBe(`nexus/agent-proj/${id}`)
     const env = {
-      WANDB_BASE_URL: n.backend.url, WANDB_API_KEY: n.backend.apiKey,
+      WANDB_BASE_URL: n.backend.url,
+      WANDB_API_KEY: n.backend.apiKey,
       // the agent starts `/usr/bin/env python sweep_train.py`: that python must be the venv's
-      PATH: `${dirname(PYTHON)}:${process.env.PATH ?? ''}`, VIRTUAL_ENV: dirname(dirname(PYTHON)),
+      PATH: `${dirname(PYTHON)}:${process.env.PATH ?? ''}`,
+      VIRTUAL_ENV: dirname(dirname(PYTHON)),
     }
     const agent = await wandbCli(n.home, ['agent', '--count', '1', agentArg as string], {env})
     expect(agent.code).toBe(0)

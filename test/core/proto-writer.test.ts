@@ -12,8 +12,22 @@ const same = <T extends object>(type: {toBinary(m: T, o?: object): Uint8Array}, 
 
 describe('FastBinaryWriter', () => {
   test('strings: empty, ASCII around the reserved-length boundaries, multi-byte, lone surrogates', () => {
-    const texts = ['', 'a', 'x'.repeat(42), 'x'.repeat(43), 'x'.repeat(127), 'x'.repeat(128), 'x'.repeat(16_383), 'x'.repeat(16_384), 'x'.repeat(70_000),
-      'é'.repeat(64), '日本語'.repeat(50), '😀'.repeat(40), 'a\uD800b', '\uDC00']
+    const texts = [
+      '',
+      'a',
+      'x'.repeat(42),
+      'x'.repeat(43),
+      'x'.repeat(127),
+      'x'.repeat(128),
+      'x'.repeat(16_383),
+      'x'.repeat(16_384),
+      'x'.repeat(70_000),
+      'é'.repeat(64),
+      '日本語'.repeat(50),
+      '😀'.repeat(40),
+      'a\uD800b',
+      '\uDC00',
+    ]
     for (const t of texts) same(HistoryItem, build(HistoryItem, {key: t, nested_key: [t, 'k'], value_json: t}))
   })
 
@@ -37,8 +51,18 @@ describe('FastBinaryWriter', () => {
   test('every scalar method matches BinaryWriter, called directly', () => {
     const ops = (w: IBinaryWriter) => {
       w.tag(1, WireType.Varint).int32(-7).tag(2, WireType.Varint).sint32(-2_000_000_000).tag(3, WireType.Bit32).fixed32(4_000_000_000)
-      w.tag(4, WireType.Bit32).sfixed32(-9).tag(5, WireType.Bit32).float(1.25).tag(6, WireType.Bit64).fixed64(2n ** 64n - 1n)
-      w.tag(7, WireType.Bit64).sfixed64(-3n).tag(8, WireType.Varint).sint64(-(2n ** 40n)).tag(9, WireType.Varint).sint64(2n ** 62n)
+      w.tag(4, WireType.Bit32)
+        .sfixed32(-9)
+        .tag(5, WireType.Bit32)
+        .float(1.25)
+        .tag(6, WireType.Bit64)
+        .fixed64(2n ** 64n - 1n)
+      w.tag(7, WireType.Bit64)
+        .sfixed64(-3n)
+        .tag(8, WireType.Varint)
+        .sint64(-(2n ** 40n))
+        .tag(9, WireType.Varint)
+        .sint64(2n ** 62n)
       w.tag(10, WireType.Varint).uint64('18446744073709551615').tag(11, WireType.Varint).bool(true)
       w.tag(12, WireType.LengthDelimited).bytes(new Uint8Array(300).fill(7))
       w.tag(13, WireType.LengthDelimited).fork().tag(1, WireType.LengthDelimited).fork().string('inner').join().join()

@@ -17,9 +17,12 @@ import {sdkProblems} from './sdk-output.ts'
 
 /** Retry waits of 1–2 s, so that injected faults cost seconds (as test/backend's FAST_RETRIES). */
 const FAST_RETRIES: Record<string, string> = {
-  WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1', WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '2',
-  WANDB__FILE_STREAM_RETRY_WAIT_MIN_SECONDS: '1', WANDB__FILE_STREAM_RETRY_WAIT_MAX_SECONDS: '2',
-  WANDB__FILE_TRANSFER_RETRY_WAIT_MIN_SECONDS: '1', WANDB__FILE_TRANSFER_RETRY_WAIT_MAX_SECONDS: '2',
+  WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1',
+  WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '2',
+  WANDB__FILE_STREAM_RETRY_WAIT_MIN_SECONDS: '1',
+  WANDB__FILE_STREAM_RETRY_WAIT_MAX_SECONDS: '2',
+  WANDB__FILE_TRANSFER_RETRY_WAIT_MIN_SECONDS: '1',
+  WANDB__FILE_TRANSFER_RETRY_WAIT_MAX_SECONDS: '2',
 }
 
 interface FlowOutcome {
@@ -41,7 +44,10 @@ async function artifactFlow(core: CoreKind, runId: string, faults: FaultRule[] =
     expect(run.code, `${core}: ${run.stderr.slice(-3000)}`).toBe(0)
     expect(await backend.inspectUnknown()).toEqual([])
     return {
-      run, artifacts: await backend.inspectArtifacts(), runs: normalizeRuns(await backend.inspectRuns()), files: JSON.parse(readFileSync(out, 'utf8')),
+      run,
+      artifacts: await backend.inspectArtifacts(),
+      runs: normalizeRuns(await backend.inspectRuns()),
+      files: JSON.parse(readFileSync(out, 'utf8')),
       faulted: (await backend.inspectRequests()).filter((r) => r.fault).length,
     }
   } finally {
@@ -75,7 +81,11 @@ function makeTree(root: string): void {
 /** Runs the compiled nexus binary in `dir` with the isolated environment of `backend`. */
 async function nexus(args: string[], dir: string, backend: Backend, env: Record<string, string> = {}): Promise<ScenarioRun> {
   const proc = Bun.spawn([hostBinary(), ...args], {
-    cwd: dir, env: {PATH: process.env.PATH ?? '', ...isolatedEnv(dir, backend), ...env}, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe',
+    cwd: dir,
+    env: {PATH: process.env.PATH ?? '', ...isolatedEnv(dir, backend), ...env},
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
   })
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   return {code, stdout, stderr, dir}
@@ -92,7 +102,11 @@ describe('log_artifact, use_artifact, link_artifact with the real SDK', () => {
 
   test('nexus leaves the same artifacts and runs as Go wandb-core, and the downloaded files are the logged ones', async () => {
     const nx = await artifactFlow('nexus', runId)
-    expect(go.artifacts.map((a) => [a.name, a.version, a.state])).toEqual([['e2e-data', 'v0', 'COMMITTED'], ['e2e-data', 'v1', 'COMMITTED'], ['e2e-model', 'v0', 'COMMITTED']])
+    expect(go.artifacts.map((a) => [a.name, a.version, a.state])).toEqual([
+      ['e2e-data', 'v0', 'COMMITTED'],
+      ['e2e-data', 'v1', 'COMMITTED'],
+      ['e2e-model', 'v0', 'COMMITTED'],
+    ])
     expect(nx.artifacts).toEqual(go.artifacts)
     expect(nx.runs).toEqual(go.runs)
     expect(nx.files.downloaded).toEqual(nx.files.source)
@@ -187,7 +201,8 @@ describe('offline runs', () => {
       }
     }
     expect(states[0].artifacts.map((a) => [a.name, a.version, a.state, a.aliases])).toEqual([
-      ['offline-data', 'v0', 'COMMITTED', ['latest', 'offline', 'shared']], ['offline-file', 'v0', 'COMMITTED', ['latest']],
+      ['offline-data', 'v0', 'COMMITTED', ['latest', 'offline', 'shared']],
+      ['offline-file', 'v0', 'COMMITTED', ['latest']],
     ])
     expect(states[1]).toEqual(states[0])
   }, 180_000)

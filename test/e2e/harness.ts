@@ -102,7 +102,11 @@ export async function runScenario(name: string, o: ScenarioOptions): Promise<Sce
     env.WANDB_SERVICE = service.token
   }
   const proc = Bun.spawn([python, o.script ?? join(SCENARIOS_DIR, `${name}.py`), ...(o.args ?? [])], {
-    cwd: dir, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe',
+    cwd: dir,
+    env,
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
   })
   const timer = setTimeout(() => proc.kill('SIGKILL'), o.timeoutMs ?? 180_000)
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
@@ -115,7 +119,11 @@ export async function runScenario(name: string, o: ScenarioOptions): Promise<Sce
 export async function startAttachedService(dir: string, env: Record<string, string>) {
   const portFile = join(dir, 'nexus-port.txt')
   const proc = Bun.spawn([hostBinary(), 'service', '--port-filename', portFile, '--detached', '--idle-timeout', '0'], {
-    cwd: dir, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe',
+    cwd: dir,
+    env,
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
   })
   const started = Date.now()
   while (!(existsSync(portFile) && readFileSync(portFile, 'utf8').endsWith('EOF'))) {
@@ -143,7 +151,9 @@ function stripWandbEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 export function offlineRunDirs(dir: string): string[] {
   const w = join(dir, 'wandb')
   if (!existsSync(w)) return []
-  return readdirSync(w).filter((d) => d.startsWith('offline-run-')).map((d) => join(w, d))
+  return readdirSync(w)
+    .filter((d) => d.startsWith('offline-run-'))
+    .map((d) => join(w, d))
 }
 
 /** Runs the `wandb` CLI of the venv (e.g. `wandb sync DIR`) with the chosen service, in `dir`. */

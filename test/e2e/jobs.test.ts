@@ -20,8 +20,12 @@ type Mode = 'repo' | 'inputs' | 'code' | 'image' | 'disabled' | 'nosource'
 const REMOTE = 'https://github.com/nexus-e2e/jobs.git'
 /** Fixed identities and dates: both repositories get the same commit hash. */
 const GIT_ENV = {
-  GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com',
-  GIT_AUTHOR_DATE: '2025-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2025-01-01T00:00:00Z',
+  GIT_AUTHOR_NAME: 'e2e',
+  GIT_AUTHOR_EMAIL: 'e2e@example.com',
+  GIT_COMMITTER_NAME: 'e2e',
+  GIT_COMMITTER_EMAIL: 'e2e@example.com',
+  GIT_AUTHOR_DATE: '2025-01-01T00:00:00Z',
+  GIT_COMMITTER_DATE: '2025-01-01T00:00:00Z',
 }
 
 /** A working directory holding the script as train.py; for git modes a repository with a remote, one commit and an uncommitted change. */
@@ -68,7 +72,9 @@ async function jobFlow(core: CoreKind, mode: Mode, runId: string, env: Record<st
       const files: Record<string, string> = {}
       for (const [path, f] of Object.entries(artifact.files)) files[path] = await fileText(backend, f.digest)
       const data = await gqlOk(backend, 'query Job($e: String!, $p: String!, $n: String!) { project(name: $p, entityName: $e) { artifact(name: $n) { metadata } } }', {
-        e: artifact.entity, p: artifact.project, n: `${artifact.name}:${artifact.version}`,
+        e: artifact.entity,
+        p: artifact.project,
+        n: `${artifact.name}:${artifact.version}`,
       })
       jobs.push({artifact, files, metadata: data.project.artifact.metadata})
     }
@@ -130,7 +136,10 @@ describe('Launch job artifacts: nexus builds what Go wandb-core builds', () => {
 
   test('saved code (run.log_code) gives the same artifact job, pointing at the code artifact', async () => {
     const {go, nx} = await bothCores('code')
-    expect(go.artifacts.map((a) => [a.name, a.type])).toEqual([['job-source-e2e-train.py', 'job'], ['source-e2e-train.py', 'code']])
+    expect(go.artifacts.map((a) => [a.name, a.type])).toEqual([
+      ['job-source-e2e-train.py', 'job'],
+      ['source-e2e-train.py', 'code'],
+    ])
     expect(jobJson(nx)).toMatchObject({source_type: 'artifact', source: {artifact: expect.stringMatching(/^wandb-artifact:\/\/_id\/.+/), entrypoint: [expect.any(String), 'train.py']}})
     expect(Object.keys(nx.jobs[0].artifact.files).sort()).toEqual(['requirements.frozen.txt', 'wandb-job.json'])
   }, 240_000)

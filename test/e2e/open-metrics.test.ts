@@ -54,7 +54,11 @@ interface Scraped {
 
 async function scrape(core: CoreKind, runId: string, settings: Record<string, unknown>, env: Record<string, string> = {}): Promise<Scraped> {
   const r = await runScenario('open-metrics', {
-    core, backend, runId, script: join(SYSINFO, 'open_metrics_run.py'), timeoutMs: 120_000,
+    core,
+    backend,
+    runId,
+    script: join(SYSINFO, 'open_metrics_run.py'),
+    timeoutMs: 120_000,
     env: {OM_SETTINGS: JSON.stringify(settings), ...env},
   })
   if (r.code !== 0) throw new Error(`${core} run failed (${r.code}): ${r.stderr.slice(-3000)}`)
@@ -69,11 +73,17 @@ async function scrape(core: CoreKind, runId: string, settings: Record<string, un
 
 /** Go and nexus, at the same time, with the same settings; each run sends its own X-Test-Run header. */
 async function both(name: string, settings: Record<string, unknown>, env: Record<string, string> = {}) {
-  const run = (core: CoreKind) => scrape(core, `om${name}${core}`, {
-    ...settings,
-    x_stats_open_metrics_endpoints: {node1: `${base}/metrics`, broken: `${base}/fail`},
-    x_stats_open_metrics_http_headers: {'X-Test-Run': `${name}-${core}`, Authorization: 'Bearer om-test-token'},
-  }, env)
+  const run = (core: CoreKind) =>
+    scrape(
+      core,
+      `om${name}${core}`,
+      {
+        ...settings,
+        x_stats_open_metrics_endpoints: {node1: `${base}/metrics`, broken: `${base}/fail`},
+        x_stats_open_metrics_http_headers: {'X-Test-Run': `${name}-${core}`, Authorization: 'Bearer om-test-token'},
+      },
+      env,
+    )
   const [go, nexus] = await Promise.all([run('go'), run('nexus')])
   return {go, nexus}
 }
@@ -99,7 +109,8 @@ describe('OpenMetrics endpoints (x_stats_open_metrics_endpoints), Go core vs nex
     expect(nexus.keys).toEqual(go.keys)
     // *_created are gauges holding the exporter's start time; histograms (latency_seconds_*) are not reported
     expect(go.keys.filter((k) => k.includes('_created'))).toEqual([
-      'system.openmetrics.node1.http_requests_created.0', 'system.openmetrics.node1.http_requests_created.1',
+      'system.openmetrics.node1.http_requests_created.0',
+      'system.openmetrics.node1.http_requests_created.1',
       'system.openmetrics.node1.latency_seconds_created.0',
     ])
     expect(nexus.values).toEqual(go.values)
@@ -116,16 +127,14 @@ describe('OpenMetrics endpoints (x_stats_open_metrics_endpoints), Go core vs nex
 
   test('a sequence of filters keeps the metrics whose <endpoint>.<metric> name matches one of them', async () => {
     const {go, nexus} = await both('seq', {x_stats_open_metrics_filters: ['node1.gpu_temp', '^node1\\.queue_']})
-    expect(go.keys).toEqual([
-      'system.openmetrics.node1.gpu_temp_celsius.0', 'system.openmetrics.node1.gpu_temp_celsius.1', 'system.openmetrics.node1.queue_depth.0',
-    ])
+    expect(go.keys).toEqual(['system.openmetrics.node1.gpu_temp_celsius.0', 'system.openmetrics.node1.gpu_temp_celsius.1', 'system.openmetrics.node1.queue_depth.0'])
     expect(nexus.values).toEqual(go.values)
     expect(nexus.log).not.toContain(DCGM_PROFILING_UNSUPPORTED)
   }, 180_000)
 
   test('a mapping of filters also needs each label regex to match; label sets are numbered among the kept samples', async () => {
     const {go, nexus} = await both('map', {
-      x_stats_open_metrics_filters: {'node1.gpu_temp_celsius': {pod: '^other$'}, '.*_total': {code: '5..'}, 'queue_depth': {missing: '.*'}},
+      x_stats_open_metrics_filters: {'node1.gpu_temp_celsius': {pod: '^other$'}, '.*_total': {code: '5..'}, queue_depth: {missing: '.*'}},
     })
     expect(go.values).toEqual({'system.openmetrics.node1.gpu_temp_celsius.0': 41.5, 'system.openmetrics.node1.http_requests_total.0': 2})
     expect(nexus.values).toEqual(go.values)

@@ -15,9 +15,12 @@ import {runScenario, type CoreKind} from './harness.ts'
 
 /** Retry waits of 1–2 s, so that each injected 503 costs about a second and a half. */
 const FAST_RETRIES: Record<string, string> = {
-  WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1', WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '2',
-  WANDB__FILE_STREAM_RETRY_WAIT_MIN_SECONDS: '1', WANDB__FILE_STREAM_RETRY_WAIT_MAX_SECONDS: '2',
-  WANDB__FILE_TRANSFER_RETRY_WAIT_MIN_SECONDS: '1', WANDB__FILE_TRANSFER_RETRY_WAIT_MAX_SECONDS: '2',
+  WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1',
+  WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '2',
+  WANDB__FILE_STREAM_RETRY_WAIT_MIN_SECONDS: '1',
+  WANDB__FILE_STREAM_RETRY_WAIT_MAX_SECONDS: '2',
+  WANDB__FILE_TRANSFER_RETRY_WAIT_MIN_SECONDS: '1',
+  WANDB__FILE_TRANSFER_RETRY_WAIT_MAX_SECONDS: '2',
 }
 
 const INJECTED_503 = 'retrying HTTP 503: injected fault: HTTP 503'
@@ -123,8 +126,7 @@ const FILE_STREAM_DESC = /^uploading (data|(history steps \d+-\d+|summary|consol
 /** Every description Go core 0.31 may show in this scenario. */
 function inGoVocabulary(op: SeenOp): boolean {
   if (op.depth === 0) {
-    return FILE_STREAM_DESC.test(op.desc) || op.desc === 'updating run metadata' || op.desc === 'uploading artifact ops-art' ||
-      /^uploading [\w./-]+$/.test(op.desc)
+    return FILE_STREAM_DESC.test(op.desc) || op.desc === 'updating run metadata' || op.desc === 'uploading artifact ops-art' || /^uploading [\w./-]+$/.test(op.desc)
   }
   return op.desc === 'slow-art.bin' || /^slow-art\.bin \(\d+\/\d+\)$/.test(op.desc)
 }
@@ -132,13 +134,25 @@ function inGoVocabulary(op: SeenOp): boolean {
 function expectFaultOperations(core: CoreKind, o: Observed): void {
   const where = `${core} saw ${JSON.stringify(o.ops.filter((op, i, all) => all.findIndex((x) => JSON.stringify(x) === JSON.stringify(op)) === i))}`
   expect(o.faulted, where).toBeGreaterThanOrEqual(4)
-  expect(o.ops.some((op) => op.depth === 0 && FILE_STREAM_DESC.test(op.desc) && op.error_status === INJECTED_503), where).toBe(true)
-  expect(o.ops.some((op) => op.desc === 'updating run metadata' && op.error_status === INJECTED_503), where).toBe(true)
+  expect(
+    o.ops.some((op) => op.depth === 0 && FILE_STREAM_DESC.test(op.desc) && op.error_status === INJECTED_503),
+    where,
+  ).toBe(true)
+  expect(
+    o.ops.some((op) => op.desc === 'updating run metadata' && op.error_status === INJECTED_503),
+    where,
+  ).toBe(true)
   const saved = o.ops.filter((op) => op.desc === 'uploading slow.bin')
   expect(saved.length, where).toBeGreaterThan(0)
   for (const op of saved) expect(op.progress, where).toMatch(/^\d+(\.\d+)?(B|KB)\/300\.0KB$/)
-  expect(o.ops.some((op) => op.depth === 0 && op.desc === 'uploading artifact ops-art'), where).toBe(true)
-  expect(o.ops.some((op) => op.depth === 1 && op.desc === 'slow-art.bin'), where).toBe(true)
+  expect(
+    o.ops.some((op) => op.depth === 0 && op.desc === 'uploading artifact ops-art'),
+    where,
+  ).toBe(true)
+  expect(
+    o.ops.some((op) => op.depth === 1 && op.desc === 'slow-art.bin'),
+    where,
+  ).toBe(true)
 }
 
 describe('operations while finishing, Go core vs nexus', () => {

@@ -36,8 +36,12 @@ interface Options {
 
 /** A run file's uploaded bytes, found as the public API finds them (files(names) → directUrl). */
 async function runFileText(backend: Backend, r: InspectRun, name: string): Promise<string> {
-  const data = await gqlOk(backend, `query F($p: String!, $e: String!, $r: String!, $n: [String]) {
-    project(name: $p, entityName: $e) { run(name: $r) { files(names: $n) { edges { node { directUrl } } } } } }`, {p: r.project, e: r.entity, r: r.id, n: [name]})
+  const data = await gqlOk(
+    backend,
+    `query F($p: String!, $e: String!, $r: String!, $n: [String]) {
+    project(name: $p, entityName: $e) { run(name: $r) { files(names: $n) { edges { node { directUrl } } } } } }`,
+    {p: r.project, e: r.entity, r: r.id, n: [name]},
+  )
   const res = await fetch(data.project.run.files.edges[0].node.directUrl)
   if (!res.ok) throw new Error(`GET ${name}: HTTP ${res.status}`)
   return await res.text()
@@ -55,7 +59,12 @@ async function outcome(scenario: string, core: 'go' | 'nexus', runId: string, o:
     }
     expect(await backend.inspectUnknown()).toEqual([])
     return {
-      run, raw, texts, state: normalizeRuns(raw), artifacts: await backend.inspectArtifacts(), sweeps: await backend.inspectSweeps(),
+      run,
+      raw,
+      texts,
+      state: normalizeRuns(raw),
+      artifacts: await backend.inspectArtifacts(),
+      sweeps: await backend.inspectSweeps(),
       requests: (await backend.inspectRequests()).length,
     }
   } finally {
@@ -89,7 +98,9 @@ const byId = (o: Outcome, suffix = '') => o.state.find((r) => r.id.endsWith(suff
 /** Every key of a JSON object, nested keys as dotted paths. */
 function keyPaths(v: unknown, prefix = ''): string[] {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return []
-  return Object.entries(v).flatMap(([k, x]) => [prefix + k, ...keyPaths(x, `${prefix}${k}.`)]).sort()
+  return Object.entries(v)
+    .flatMap(([k, x]) => [prefix + k, ...keyPaths(x, `${prefix}${k}.`)])
+    .sort()
 }
 
 describe('feature parity with Go wandb-core, through the real SDK', () => {
@@ -161,7 +172,10 @@ describe('feature parity with Go wandb-core, through the real SDK', () => {
   test('anonymous mode: deprecated no-op, the runs use the API key', async () => {
     const {go, nexus} = await differential('parity_anonymous')
     for (const o of [go, nexus]) expect(o.run.stderr).toContain('The anonymous setting has no effect')
-    expect(nexus.state.map((r) => [r.entity, r.state])).toEqual([['e2e-entity', 'finished'], ['e2e-entity', 'finished']])
+    expect(nexus.state.map((r) => [r.entity, r.state])).toEqual([
+      ['e2e-entity', 'finished'],
+      ['e2e-entity', 'finished'],
+    ])
   })
 
   test('disabled mode: no service process, nothing reaches the server', async () => {
@@ -224,7 +238,7 @@ describe('feature parity with Go wandb-core, through the real SDK', () => {
     expect(Object.keys(quiet.files).filter((f) => /output|requirements|metadata/.test(f))).toEqual([])
   })
 
-  test('default entity: without WANDB_ENTITY the run lands in the viewer\'s entity', async () => {
+  test("default entity: without WANDB_ENTITY the run lands in the viewer's entity", async () => {
     const {nexus} = await differential('parity_default_entity')
     expect(nexus.state[0].entity).toBe(DEFAULT_VIEWER.entity)
     expect(nexus.state[0].summary.entity_seen_by_sdk).toBe(DEFAULT_VIEWER.entity)
@@ -240,7 +254,13 @@ describe('feature parity with Go wandb-core, through the real SDK', () => {
     const {go, nexus} = await both('parity_sweep')
     const sweepState = (o: Outcome) => {
       const [s] = o.sweeps
-      return {sweep: {...s, id: '<sweep>', runs: s.runs.map((r, i) => ({...r, id: `<sweep-run-${i}>`}))}, runs: normalizeSweepRuns(o.state, s.runs.map((r) => r.id))}
+      return {
+        sweep: {...s, id: '<sweep>', runs: s.runs.map((r, i) => ({...r, id: `<sweep-run-${i}>`}))},
+        runs: normalizeSweepRuns(
+          o.state,
+          s.runs.map((r) => r.id),
+        ),
+      }
     }
     expect(go.sweeps).toHaveLength(1)
     expect(nexus.sweeps).toHaveLength(1)
@@ -248,7 +268,10 @@ describe('feature parity with Go wandb-core, through the real SDK', () => {
     const {sweep, runs} = sweepState(nexus)
     expect(sweep.method).toBe('grid')
     // grid order over lr's values, the first two of three
-    expect(sweep.runs.map((r) => [r.config.lr, r.state])).toEqual([[0.1, 'finished'], [0.01, 'finished']])
+    expect(sweep.runs.map((r) => [r.config.lr, r.state])).toEqual([
+      [0.1, 'finished'],
+      [0.01, 'finished'],
+    ])
     for (const r of runs) {
       expect(r.sweep).toBe('<sweep>')
       expect(r.summary.final).toBe((r.config.lr as number) * 2)

@@ -151,13 +151,20 @@ describe('nexus sync and nexus artifact put through HTTP_PROXY', () => {
   test('NO_PROXY covering the server sends the sync direct', async () => {
     // a name other than "localhost" that resolves to 127.0.0.1 (loopback addresses and localhost never use an environment proxy)
     const name = hostname()
-    const resolved = await lookup(name, {family: 4}).then((a) => a.address, () => '')
+    const resolved = await lookup(name, {family: 4}).then(
+      (a) => a.address,
+      () => '',
+    )
     if (resolved !== '127.0.0.1') {
       console.warn(`skipped: ${name} resolves to ${resolved || 'nothing'}, not 127.0.0.1`)
       return
     }
     await using proxy = startForwardProxy()
-    const r = await nexus(['sync', '--no-mark-synced', ...offlineRunDirs(offlineDir)], offlineDir, cliEnv(offlineDir, backend, `http://${name}:${backend.port}`, {HTTP_PROXY: proxy.url, NO_PROXY: `example.org,${name}`}))
+    const r = await nexus(
+      ['sync', '--no-mark-synced', ...offlineRunDirs(offlineDir)],
+      offlineDir,
+      cliEnv(offlineDir, backend, `http://${name}:${backend.port}`, {HTTP_PROXY: proxy.url, NO_PROXY: `example.org,${name}`}),
+    )
     expect(r.code, r.stderr).toBe(0)
     expect(proxy.requests).toEqual([])
     // and without NO_PROXY the same sync goes through the proxy
@@ -195,7 +202,9 @@ describe('an HTTPS server with a self-signed certificate', () => {
     for (const core of ['nexus', 'go'] as const) {
       await using proxy = startForwardProxy({requireAuthorization: PROXY_AUTH})
       const run = await sdkRun(core, backend, `tlsproxy${core}`, {
-        E2E_SETTING_HTTPS_PROXY: proxy.url, SSL_CERT_FILE: cert.certFile, WANDB_X_EXTRA_HTTP_HEADERS: JSON.stringify({'Proxy-Authorization': PROXY_AUTH}),
+        E2E_SETTING_HTTPS_PROXY: proxy.url,
+        SSL_CERT_FILE: cert.certFile,
+        WANDB_X_EXTRA_HTTP_HEADERS: JSON.stringify({'Proxy-Authorization': PROXY_AUTH}),
       })
       expect(run.code, `${core}: ${run.stderr.slice(-3000)}`).toBe(0)
       seen[core] = [...proxy.requests]

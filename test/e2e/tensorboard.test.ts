@@ -68,10 +68,13 @@ function normalizeTensorBoard(raw: InspectRun, filesDir: string): {state: Normal
     const stable = (names.get(name) ?? name).replace(TFEVENTS, 'tfevents.<time>.<host>.<pid>.')
     files[stable] = name.startsWith('media/table/') ? '<table>' : md5
   }
-  const rename = <T>(value: T): T => JSON.parse(JSON.stringify(value, (key, v) => {
-    if (key === 'sha256' && typeof v === 'string') return '<sha256>'
-    return typeof v === 'string' ? v.replace(MEDIA, (m) => names.get(m) ?? m) : v
-  }))
+  const rename = <T>(value: T): T =>
+    JSON.parse(
+      JSON.stringify(value, (key, v) => {
+        if (key === 'sha256' && typeof v === 'string') return '<sha256>'
+        return typeof v === 'string' ? v.replace(MEDIA, (m) => names.get(m) ?? m) : v
+      }),
+    )
   const config = parse(readFileSync(join(filesDir, 'config.yaml'), 'utf8'))
   return {
     state: {
@@ -108,10 +111,7 @@ describe('TensorBoard sync leaves the same server state as Go wandb-core', () =>
     expect(history[3]['run1/loss']).toBe(0.33333334)
     expect(history[9]['run1/loss']).toBe(0.125) // the record written in two parts
     expect(Object.keys(summary).filter((k) => /stale|foreign|text|hparams_/.test(k))).toEqual([])
-    expect(Object.keys(files).filter((f) => f.includes('tfevents'))).toEqual([
-      'run1/events.out.tfevents.<time>.<host>.<pid>.3',
-      'run1/multi_a/events.out.tfevents.<time>.<host>.<pid>.4',
-    ])
+    expect(Object.keys(files).filter((f) => f.includes('tfevents'))).toEqual(['run1/events.out.tfevents.<time>.<host>.<pid>.3', 'run1/multi_a/events.out.tfevents.<time>.<host>.<pid>.4'])
     expect(nexus.visualize).toHaveProperty(['run1/pr', 'panel_type'], 'Vega2')
   }, 120_000)
 

@@ -10,7 +10,10 @@ export class FakeStream implements RunStream {
   readonly records: Record[] = []
   closed = false
   finishedWith: number | undefined
-  constructor(readonly id: string, readonly settings: Settings) {}
+  constructor(
+    readonly id: string,
+    readonly settings: Settings,
+  ) {}
   async handle(record: Record, responder?: Responder) {
     this.records.push(record)
     if (record.record_type.oneofKind === 'request' && record.record_type.request.request_type.oneofKind === 'keepalive') {

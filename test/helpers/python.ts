@@ -38,10 +38,7 @@ export interface PyResult {
 }
 
 /** Runs a Python script (file path or `-c` code) with .venv's interpreter. */
-export async function runPython(
-  args: string[],
-  options: {cwd?: string; env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number} = {},
-): Promise<PyResult> {
+export async function runPython(args: string[], options: {cwd?: string; env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number} = {}): Promise<PyResult> {
   const python = requirePython()
   const proc = Bun.spawn([python, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
@@ -51,9 +48,7 @@ export async function runPython(
     stderr: 'pipe',
   })
   const timer = options.timeoutMs ? setTimeout(() => proc.kill('SIGKILL'), options.timeoutMs) : undefined
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited,
-  ])
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   if (timer) clearTimeout(timer)
   return {code, stdout, stderr}
 }

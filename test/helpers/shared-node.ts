@@ -6,6 +6,15 @@ import {join} from 'node:path'
 export function nodePids(runtime: string): number[] {
   const dir = join(runtime, 'nexus')
   if (!existsSync(dir)) return []
-  const keys = readdirSync(dir).filter((f) => /^n-[0-9a-f]{16}\.sock$/.test(f)).map((f) => f.slice(2, 18))
-  return keys.flatMap((k) => Bun.spawnSync(['pgrep', '-f', '--', `--shared-node ${k}`]).stdout.toString().trim().split('\n').filter(Boolean).map(Number))
+  const keys = readdirSync(dir)
+    .filter((f) => /^n-[0-9a-f]{16}\.sock$/.test(f))
+    .map((f) => f.slice(2, 18))
+  return keys.flatMap((k) =>
+    Bun.spawnSync(['pgrep', '-f', '--', `--shared-node ${k}`])
+      .stdout.toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number),
+  )
 }

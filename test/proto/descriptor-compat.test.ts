@@ -37,22 +37,34 @@ interface Mutation {
 const MUTATIONS: Mutation[] = [
   {
     change: 'a changed field number',
-    file: 'wandb_internal.proto', message: 'HistoryRecord', from: 'HistoryStep step = 2;', to: 'HistoryStep step = 3;',
+    file: 'wandb_internal.proto',
+    message: 'HistoryRecord',
+    from: 'HistoryStep step = 2;',
+    to: 'HistoryStep step = 3;',
     expected: {where: 'wandb_internal.HistoryRecord.step', what: 'field number', sdk: 2, ours: 3},
   },
   {
     change: 'a changed field type',
-    file: 'wandb_internal.proto', message: 'HistoryItem', from: 'string key = 1;', to: 'bytes key = 1;',
+    file: 'wandb_internal.proto',
+    message: 'HistoryItem',
+    from: 'string key = 1;',
+    to: 'bytes key = 1;',
     expected: {where: 'wandb_internal.HistoryItem.key', what: 'field 1 type', sdk: 'TYPE_STRING', ours: 'TYPE_BYTES'},
   },
   {
     change: 'a dropped explicit json_name',
-    file: 'wandb_internal.proto', message: 'GitRepoRecord', from: ' [json_name = "remote"]', to: '',
+    file: 'wandb_internal.proto',
+    message: 'GitRepoRecord',
+    from: ' [json_name = "remote"]',
+    to: '',
     expected: {where: 'wandb_internal.GitRepoRecord.remote_url', what: 'field 1 json_name', sdk: 'remote', ours: 'remoteUrl'},
   },
   {
     change: 'a singular field that the SDK declares repeated',
-    file: 'wandb_internal.proto', message: 'RunRecord', from: 'repeated string tags = 10;', to: 'string tags = 10;',
+    file: 'wandb_internal.proto',
+    message: 'RunRecord',
+    from: 'repeated string tags = 10;',
+    to: 'string tags = 10;',
     expected: {where: 'wandb_internal.RunRecord.tags', what: 'field 10 label', sdk: 'repeated', ours: 'optional'},
   },
 ]

@@ -22,7 +22,9 @@ test('proto/gen is byte for byte what scripts/gen-proto.sh generates from proto/
   const out = mkdtempSync(join(tmpdir(), 'proto-gen-'))
   try {
     const proc = Bun.spawn(['bash', join(REPO_ROOT, 'scripts', 'gen-proto.sh'), out], {
-      cwd: REPO_ROOT, stdout: 'pipe', stderr: 'pipe',
+      cwd: REPO_ROOT,
+      stdout: 'pipe',
+      stderr: 'pipe',
     })
     const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited])
     expect({code, stderr: code === 0 ? '' : stderr}).toEqual({code: 0, stderr: ''})
@@ -33,8 +35,7 @@ test('proto/gen is byte for byte what scripts/gen-proto.sh generates from proto/
     const problems = [
       ...fresh.filter((f) => !committed.includes(f)).map((f) => `missing from proto/gen: ${f}`),
       ...committed.filter((f) => !fresh.includes(f)).map((f) => `not generated (stale extra): proto/gen/${f}`),
-      ...fresh.filter((f) => committed.includes(f) && !readFileSync(join(out, f)).equals(readFileSync(join(GEN_DIR, f))))
-        .map((f) => `differs (stale; run scripts/gen-proto.sh): proto/gen/${f}`),
+      ...fresh.filter((f) => committed.includes(f) && !readFileSync(join(out, f)).equals(readFileSync(join(GEN_DIR, f)))).map((f) => `differs (stale; run scripts/gen-proto.sh): proto/gen/${f}`),
     ]
     expect(problems).toEqual([])
   } finally {

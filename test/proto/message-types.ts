@@ -20,9 +20,7 @@ import * as telemetry from '../../proto/gen/wandb_telemetry.ts'
 /** A generated message type whose message shape this code does not know statically. */
 export type AnyMessageType = MessageType<object>
 
-const MODULES: readonly object[] = [
-  empty, struct, timestamp, wrappers, api, base, internal, otel, server, settings, sweepScheduler, sync, telemetry,
-]
+const MODULES: readonly object[] = [empty, struct, timestamp, wrappers, api, base, internal, otel, server, settings, sweepScheduler, sync, telemetry]
 
 function scan(): Map<string, AnyMessageType> {
   const types = new Map<string, AnyMessageType>()

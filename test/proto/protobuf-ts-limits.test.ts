@@ -10,10 +10,7 @@ import {RunMoment} from '../../proto/gen/wandb_settings.ts'
 import {runPython} from '../helpers/python.ts'
 
 test('protobuf-ts drops -0.0 from an implicit-presence double when encoding, where the SDK keeps it', async () => {
-  const sdk = await runPython([
-    '-c',
-    'import sys; from google.protobuf import wrappers_pb2 as w; sys.stdout.write(w.DoubleValue(value=-0.0).SerializeToString().hex())',
-  ])
+  const sdk = await runPython(['-c', 'import sys; from google.protobuf import wrappers_pb2 as w; sys.stdout.write(w.DoubleValue(value=-0.0).SerializeToString().hex())'])
   expect(sdk.code).toBe(0)
   const sdkBytes = Buffer.from(sdk.stdout, 'hex')
   expect(sdkBytes.length).toBe(9) // tag + 8 bytes: the SDK writes -0.0, it is not the default 0.0

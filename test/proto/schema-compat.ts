@@ -37,16 +37,16 @@ export function formatMismatch(m: SchemaMismatch): string {
 
 async function run(cmd: string[], cwd: string): Promise<string> {
   const proc = Bun.spawn(cmd, {cwd, stdout: 'pipe', stderr: 'pipe'})
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited,
-  ])
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   if (code !== 0) throw new Error(`${cmd.join(' ')} exited ${code}:\n${stderr}`)
   return stdout
 }
 
 /** Compiles every .proto in protoDir (with imports) into a descriptor set at outFile. */
 export async function compileDescriptorSet(protoDir: string, outFile: string): Promise<void> {
-  const files = readdirSync(protoDir).filter((f) => f.endsWith('.proto')).sort()
+  const files = readdirSync(protoDir)
+    .filter((f) => f.endsWith('.proto'))
+    .sort()
   await run(['protoc', '-I', '.', '--include_imports', `--descriptor_set_out=${outFile}`, ...files], protoDir)
 }
 

@@ -36,7 +36,10 @@ async function python(script: string, args: string[] = [], stdin?: string): Prom
 
 beforeAll(async () => {
   const [lines, cases] = await Promise.all([python('corpus.py'), python('corpus.py', ['--oneof-cases'])])
-  corpus = lines.trim().split('\n').map((line) => JSON.parse(line) as CorpusEntry)
+  corpus = lines
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as CorpusEntry)
   sdkOneofCases = JSON.parse(cases)
   for (const entry of corpus) {
     try {
@@ -91,24 +94,25 @@ test('every case of every oneof in the SDK schema is decoded into that case some
   const seen = new Set<string>()
   for (const {entry, message} of decoded) collectOneofCases(messageType(entry.type), message, seen)
   const expected = Object.entries(sdkOneofCases).flatMap(([oneof, cases]) => cases.map((c) => `${oneof}.${c}`))
-  for (const envelope of ['Record.record_type', 'Request.request_type', 'Response.response_type',
-    'ServerRequest.server_request_type', 'ServerResponse.server_response_type']) {
+  for (const envelope of ['Record.record_type', 'Request.request_type', 'Response.response_type', 'ServerRequest.server_request_type', 'ServerResponse.server_response_type']) {
     expect(sdkOneofCases[`wandb_internal.${envelope}`]?.length ?? 0).toBeGreaterThan(10)
   }
   expect(expected.filter((c) => !seen.has(c))).toEqual([])
 })
 
-test('bytes we re-encode parse in the SDK to messages equal to the originals, and our JSON matches the SDK\'s', async () => {
-  const input = decoded.map(({entry, message}) => {
-    const type = messageType(entry.type)
-    return JSON.stringify({
-      type: entry.type,
-      name: entry.name,
-      orig: entry.b64,
-      b64: Buffer.from(type.toBinary(message)).toString('base64'),
-      json: type.toJsonString(message),
+test("bytes we re-encode parse in the SDK to messages equal to the originals, and our JSON matches the SDK's", async () => {
+  const input = decoded
+    .map(({entry, message}) => {
+      const type = messageType(entry.type)
+      return JSON.stringify({
+        type: entry.type,
+        name: entry.name,
+        orig: entry.b64,
+        b64: Buffer.from(type.toBinary(message)).toString('base64'),
+        json: type.toJsonString(message),
+      })
     })
-  }).join('\n')
+    .join('\n')
   const report = JSON.parse(await python('check_roundtrip.py', [], input)) as {
     checked: number
     failures: {type: string; name: string; problems: string[]}[]

@@ -32,12 +32,15 @@ export interface LoggingJob {
 }
 
 /** Starts the job and resolves once it printed `step N` (N a multiple of 100). */
-export async function startLoggingJob(core: Exclude<CoreKind, 'nexus-attached'>, o: {backend?: Backend; runId: string; untilStep: number; env?: Record<string, string>; dir?: string; overlay?: string}): Promise<LoggingJob> {
+export async function startLoggingJob(
+  core: Exclude<CoreKind, 'nexus-attached'>,
+  o: {backend?: Backend; runId: string; untilStep: number; env?: Record<string, string>; dir?: string; overlay?: string},
+): Promise<LoggingJob> {
   // Jobs given the same dir share HOME, WANDB_DIR and cwd, as the processes of one batch job do.
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), `reliability-${core}-`))
   const runtime = o.env?.XDG_RUNTIME_DIR ?? mkdtempSync(join(tmpdir(), 'reliability-rt-'))
   const env: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith('WANDB_') && k !== 'PYTHONPATH')) as Record<string, string>,
+    ...(Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith('WANDB_') && k !== 'PYTHONPATH')) as Record<string, string>),
     ...isolatedEnv(dir, o.backend),
     XDG_RUNTIME_DIR: runtime,
     PYTHONPATH: core === 'nexus' ? `${o.overlay ?? nexusOverlay()}:${SCENARIOS_DIR}` : SCENARIOS_DIR,
@@ -58,12 +61,26 @@ export async function startLoggingJob(core: Exclude<CoreKind, 'nexus-attached'>,
   void (async () => {
     while (!(await reader.read()).done) {}
   })()
-  const children = Bun.spawnSync(['pgrep', '-P', String(proc.pid)]).stdout.toString().trim().split('\n').filter(Boolean).map(Number)
+  const children = Bun.spawnSync(['pgrep', '-P', String(proc.pid)])
+    .stdout.toString()
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
   if (children.length !== 1) throw new Error(`expected one service process under the script, found ${children.length}`)
   const [nodePid] = nodePids(runtime)
-  return {dir, runtime, nodePid, pid: proc.pid, servicePid: children[0], exited: proc.exited, get exitCode() {
-    return proc.exitCode
-  }, kill: () => proc.kill('SIGKILL')}
+  return {
+    dir,
+    runtime,
+    nodePid,
+    pid: proc.pid,
+    servicePid: children[0],
+    exited: proc.exited,
+    get exitCode() {
+      return proc.exitCode
+    },
+    kill: () => proc.kill('SIGKILL'),
+  }
 }
 
 /** Waits until `pid` is gone (the service outlives its parent by a few moments). */

@@ -16,9 +16,12 @@ const runDirOf = (h: string) => join(h, 'wandb', readdirSync(join(h, 'wandb')).f
 const wandbFileOf = (dir: string) => join(dir, readdirSync(dir).find((f) => f.endsWith('.wandb'))!)
 /** Fast retries so injected failures cost milliseconds, not minutes. */
 const FAST_RETRIES = {
-  WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1', WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '1',
-  WANDB__FILE_STREAM_RETRY_WAIT_MIN_SECONDS: '1', WANDB__FILE_STREAM_RETRY_WAIT_MAX_SECONDS: '1',
-  WANDB__FILE_TRANSFER_RETRY_WAIT_MIN_SECONDS: '1', WANDB__FILE_TRANSFER_RETRY_WAIT_MAX_SECONDS: '1',
+  WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1',
+  WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '1',
+  WANDB__FILE_STREAM_RETRY_WAIT_MIN_SECONDS: '1',
+  WANDB__FILE_STREAM_RETRY_WAIT_MAX_SECONDS: '1',
+  WANDB__FILE_TRANSFER_RETRY_WAIT_MIN_SECONDS: '1',
+  WANDB__FILE_TRANSFER_RETRY_WAIT_MAX_SECONDS: '1',
 }
 
 beforeAll(async () => {

@@ -40,7 +40,7 @@ describe('destinations', () => {
     expect(Object.keys((await backend.inspectRuns()).find((r) => r.project === 'proj-a')!.files)).toContain('config.yaml')
   })
 
-  test('another server does not inherit the first server\'s progress', async () => {
+  test("another server does not inherit the first server's progress", async () => {
     const made = await offlineScenario('log_1000', 'servers')
     expect(made.code, made.stderr).toBe(0)
     const h = copyWandbDir(made.dir)

@@ -22,7 +22,10 @@ describe('nexus sync uploads offline runs like wandb sync (Go)', () => {
       await using nxBackend = await startBackend({quiet: true})
       // Run directories, not wandb/: Go's `wandb sync wandb/` also walks the latest-run symlink and
       // uploads that run a second time, appending its history again (nexus syncs each file once).
-      const runDirs = (home: string) => readdirSync(join(home, 'wandb')).filter((d) => d.startsWith('offline-run-')).map((d) => join(home, 'wandb', d))
+      const runDirs = (home: string) =>
+        readdirSync(join(home, 'wandb'))
+          .filter((d) => d.startsWith('offline-run-'))
+          .map((d) => join(home, 'wandb', d))
       const g = await goSync(runDirs(goHome), goBackend, goHome)
       expect(g.code, g.stderr).toBe(0)
       const n = await nexusSync(runDirs(nxHome), nxBackend, nxHome)
@@ -40,7 +43,10 @@ describe('nexus sync uploads offline runs like wandb sync (Go)', () => {
     const nxHome = copyWandbDir(written.dir)
     await using goBackend = await startBackend({quiet: true})
     await using nxBackend = await startBackend({quiet: true})
-    const runDirs = (home: string) => readdirSync(join(home, 'wandb')).filter((d) => d.startsWith('offline-run-')).map((d) => join(home, 'wandb', d))
+    const runDirs = (home: string) =>
+      readdirSync(join(home, 'wandb'))
+        .filter((d) => d.startsWith('offline-run-'))
+        .map((d) => join(home, 'wandb', d))
     expect((await goSync(runDirs(goHome), goBackend, goHome)).code).toBe(0)
     const viaNexus = await runWandbCli(['sync', ...runDirs(nxHome)], {core: 'nexus', backend: nxBackend, dir: nxHome})
     expect(viaNexus.code, viaNexus.stderr).toBe(0)

@@ -7,7 +7,11 @@ import {defaultWandbDir, discoverTargets, parseTagReplacements, SyncError} from 
 let root: string
 beforeEach(() => {
   root = realpathSync(mkdtempSync(join(tmpdir(), 'discover-')))
-  for (const [dir, id] of [['offline-run-20260101_000000-aaa', 'aaa'], ['offline-run-20260102_000000-bbb', 'bbb'], ['run-20260103_000000-ccc', 'ccc']]) {
+  for (const [dir, id] of [
+    ['offline-run-20260101_000000-aaa', 'aaa'],
+    ['offline-run-20260102_000000-bbb', 'bbb'],
+    ['run-20260103_000000-ccc', 'ccc'],
+  ]) {
     mkdirSync(join(root, 'wandb', dir), {recursive: true})
     writeFileSync(join(root, 'wandb', dir, `run-${id}.wandb`), ':W&B')
   }
@@ -41,9 +45,7 @@ describe('finding runs to sync', () => {
 
   test('run directories, .wandb files and globs are accepted and deduplicated', () => {
     const t = discoverTargets(['wandb/offline-run-*', 'wandb/run-20260103_000000-ccc', 'wandb/offline-run-20260101_000000-aaa/run-aaa.wandb', 'wandb/latest-run'], root)
-    expect(names(t)).toEqual([
-      'wandb/offline-run-20260101_000000-aaa/run-aaa.wandb', 'wandb/offline-run-20260102_000000-bbb/run-bbb.wandb', 'wandb/run-20260103_000000-ccc/run-ccc.wandb',
-    ])
+    expect(names(t)).toEqual(['wandb/offline-run-20260101_000000-aaa/run-aaa.wandb', 'wandb/offline-run-20260102_000000-bbb/run-bbb.wandb', 'wandb/run-20260103_000000-ccc/run-ccc.wandb'])
   })
 
   test('a missing path or a directory without runs is a usage error that names it', () => {

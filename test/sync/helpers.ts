@@ -36,9 +36,12 @@ export async function state(backend: Backend): Promise<NormalizedRun[]> {
 
 /** Fast retries so injected failures cost a second, not minutes. */
 export const FAST_RETRIES = {
-  WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1', WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '1',
-  WANDB__FILE_STREAM_RETRY_WAIT_MIN_SECONDS: '1', WANDB__FILE_STREAM_RETRY_WAIT_MAX_SECONDS: '1',
-  WANDB__FILE_TRANSFER_RETRY_WAIT_MIN_SECONDS: '1', WANDB__FILE_TRANSFER_RETRY_WAIT_MAX_SECONDS: '1',
+  WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1',
+  WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '1',
+  WANDB__FILE_STREAM_RETRY_WAIT_MIN_SECONDS: '1',
+  WANDB__FILE_STREAM_RETRY_WAIT_MAX_SECONDS: '1',
+  WANDB__FILE_TRANSFER_RETRY_WAIT_MIN_SECONDS: '1',
+  WANDB__FILE_TRANSFER_RETRY_WAIT_MAX_SECONDS: '1',
 }
 
 /** A `nexus sync` started in the background whose stderr lines can be waited for. */
@@ -54,7 +57,10 @@ export interface BackgroundSync {
 /** Starts `nexus sync ARGS` against `backend` without waiting for it. */
 export function startSync(args: string[], backend: {url: string; apiKey: string}, home: string, env: Record<string, string> = {}): BackgroundSync {
   const proc = Bun.spawn([hostBinary(), 'sync', ...args], {
-    cwd: home, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe',
+    cwd: home,
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
     env: {...process.env, HOME: home, WANDB_BASE_URL: backend.url, WANDB_API_KEY: backend.apiKey, NO_COLOR: '1', ...env} as Record<string, string>,
   })
   let stderr = ''
@@ -79,11 +85,12 @@ export function startSync(args: string[], backend: {url: string; apiKey: string}
   const stdout = new Response(proc.stdout).text()
   return {
     pid: proc.pid,
-    line: (re) => new Promise((resolve, reject) => {
-      waiters.push({re, resolve, reject})
-      check()
-      if (proc.exitCode !== null) void reading.then(() => check())
-    }),
+    line: (re) =>
+      new Promise((resolve, reject) => {
+        waiters.push({re, resolve, reject})
+        check()
+        if (proc.exitCode !== null) void reading.then(() => check())
+      }),
     kill: (signal) => proc.kill(signal),
     result: async () => {
       const code = await proc.exited

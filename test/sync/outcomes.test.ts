@@ -75,10 +75,13 @@ function tmpfs(size: string): {dir: string; umount: () => void} | string {
     rmSync(dir, {recursive: true, force: true})
     return `cannot mount a tmpfs here (${r.stderr.toString().trim() || `exit ${r.exitCode}`})`
   }
-  return {dir, umount: () => {
-    Bun.spawnSync(['umount', dir])
-    rmSync(dir, {recursive: true, force: true})
-  }}
+  return {
+    dir,
+    umount: () => {
+      Bun.spawnSync(['umount', dir])
+      rmSync(dir, {recursive: true, force: true})
+    },
+  }
 }
 
 /** Fills the file system holding `dir` until writing fails. */

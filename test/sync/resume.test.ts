@@ -79,7 +79,10 @@ test('three SIGKILLs during a 50k-step sync, then a rerun: same state as an unin
     let moves = 0
     let last = cursorOffset()
     const proc = Bun.spawn([hostBinary(), 'sync', '--checkpoint-interval', '0.2', dir], {
-      cwd: h, env: {...process.env, HOME: h, XDG_CACHE_HOME: cache, WANDB_BASE_URL: backend.url, WANDB_API_KEY: backend.apiKey, NO_COLOR: '1'}, stdout: 'ignore', stderr: 'ignore',
+      cwd: h,
+      env: {...process.env, HOME: h, XDG_CACHE_HOME: cache, WANDB_BASE_URL: backend.url, WANDB_API_KEY: backend.apiKey, NO_COLOR: '1'},
+      stdout: 'ignore',
+      stderr: 'ignore',
     })
     while (proc.exitCode === null && moves < checkpoints) {
       const now = cursorOffset()

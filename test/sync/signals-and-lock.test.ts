@@ -22,7 +22,10 @@ const received = async (backend: Backend) => (await backend.inspectFileStream())
 const failingFileStream = {match: {path: '^/files/.*/file_stream$'}, action: 'status', status: 500, after: 2} as const
 
 describe('signals while an upload keeps failing', () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     test(`${signal}: exit ${code}, the retries are reported, the next sync continues`, async () => {
       const h = copyWandbDir(home)
       const env = {XDG_CACHE_HOME: join(h, '.cache'), ...FAST_RETRIES}

@@ -58,10 +58,7 @@ describe('cgroup limits', () => {
   })
 
   test('cgroup v1 limits come from the memory and cpu controllers; the huge v1 "unlimited" value is no limit', () => {
-    const mountinfo = [
-      '32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu,cpuacct',
-      '35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory',
-    ].join('\n')
+    const mountinfo = ['32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu,cpuacct', '35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory'].join('\n')
     const h = host()
       .write('/proc/self/cgroup', '4:memory:/docker/abc\n3:cpu,cpuacct:/docker/abc\n0::/\n')
       .write('/proc/self/mountinfo', mountinfo)

@@ -66,7 +66,12 @@ describe('CoreWeaveProbe', () => {
     const once = fakeFetch([() => new Response('no', {status: 404}), () => new Response(METADATA)])
     expect(await new CoreWeaveProbe({graphql: fakeGraphql({orgId: 'cw'}).client, logger, settings, fetch: once.f, sleep}).probe('t', new AbortController().signal)).toBeUndefined()
     expect(once.urls).toHaveLength(1)
-    const recovers = fakeFetch([() => { throw new TypeError('connection refused') }, () => new Response(METADATA)])
+    const recovers = fakeFetch([
+      () => {
+        throw new TypeError('connection refused')
+      },
+      () => new Response(METADATA),
+    ])
     const record = await new CoreWeaveProbe({graphql: fakeGraphql({orgId: 'cw'}).client, logger, settings, fetch: recovers.f, sleep}).probe('t', new AbortController().signal)
     expect(record?.coreweave?.cluster_name).toBe('cks-wb')
   })

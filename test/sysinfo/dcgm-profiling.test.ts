@@ -32,7 +32,11 @@ describe('--enable-dcgm-profiling', () => {
     const build = (dcgmProfiling: boolean, logger: RecordingLogger) =>
       createSystemMonitorFactory({dcgmProfiling})({
         settings: new RunSettings(Settings.create({x_disable_stats: {value: true}})),
-        emit: () => {}, logger, clock: systemClock, writerId: 'w', git: () => undefined,
+        emit: () => {},
+        logger,
+        clock: systemClock,
+        writerId: 'w',
+        git: () => undefined,
       })
     const asked = new RecordingLogger()
     await build(true, asked).finish()

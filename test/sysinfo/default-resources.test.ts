@@ -16,6 +16,8 @@ test('on Linux the host resource reads /proc; a GPU source is added only where N
 test('settings defaults follow Go core: 15 s, disk "/", no buffer, no label', () => {
   expect(monitorSettings(Settings.create({}))).toMatchObject({samplingIntervalS: 15, diskPaths: ['/'], bufferSize: 0, label: '', pid: 0, gpuDeviceIds: undefined})
   expect(monitorSettings(Settings.create({x_stats_sampling_interval: {value: 0}, x_stats_disk_paths: {value: ['/data']}, x_stats_gpu_device_ids: {value: [1]}}))).toMatchObject({
-    samplingIntervalS: 15, diskPaths: ['/data'], gpuDeviceIds: [1],
+    samplingIntervalS: 15,
+    diskPaths: ['/data'],
+    gpuDeviceIds: [1],
   })
 })

@@ -19,8 +19,13 @@ async function goRun(): Promise<{settings: Settings; stats: Map<string, number>[
   const env: {[k: string]: string | undefined} = {}
   for (const k of Object.keys(process.env)) if (k.startsWith('WANDB_')) env[k] = undefined
   Object.assign(env, {
-    HOME: home, WANDB_DIR: home, WANDB_CONFIG_DIR: join(home, 'config'), WANDB_CACHE_DIR: join(home, 'cache'),
-    WANDB_DATA_DIR: join(home, 'data'), WANDB_MODE: 'offline', WANDB_SILENT: 'true',
+    HOME: home,
+    WANDB_DIR: home,
+    WANDB_CONFIG_DIR: join(home, 'config'),
+    WANDB_CACHE_DIR: join(home, 'cache'),
+    WANDB_DATA_DIR: join(home, 'data'),
+    WANDB_MODE: 'offline',
+    WANDB_SILENT: 'true',
   })
   const r = await runPython([join(import.meta.dir, 'go_parity_run.py')], {cwd: home, env, timeoutMs: 60_000})
   if (r.code !== 0) throw new Error(`the SDK run failed (${r.code}): ${r.stderr.slice(-2000)}`)
@@ -74,7 +79,5 @@ test('Nexus reports the keys and machine description Go core 0.31 reports on thi
   })
   expect(hardware.disk['/'].total).toBe(goHardware.disk['/'].total)
   expect(Number(hardware.disk['/'].used - goHardware.disk['/'].used)).toBeLessThan(2 ** 30)
-  expect(Object.keys(JSON.parse(environmentToMetadataJson([context, hardware]))).sort()).toEqual(
-    Object.keys(JSON.parse(environmentToMetadataJson(go.environment))).sort(),
-  )
+  expect(Object.keys(JSON.parse(environmentToMetadataJson([context, hardware]))).sort()).toEqual(Object.keys(JSON.parse(environmentToMetadataJson(go.environment))).sort())
 }, 90_000)

@@ -11,8 +11,7 @@ const cpuinfo = [0, 1, 2, 3].map((n) => `processor\t: ${n}\nmodel name\t: Test C
 const netdev = (rx: number, tx: number) =>
   `Inter-| Receive | Transmit\n face |bytes packets|bytes packets\n  eth0: ${rx} 1 0 0 0 0 0 0 ${tx} 1 0 0 0 0 0 0\n    lo: 10 1 0 0 0 0 0 0 10 1 0 0 0 0 0 0\n`
 const snmp = (retrans: number) => `Tcp: RtoAlgorithm RetransSegs\nTcp: 1 ${retrans}\n`
-const diskstats = (readSectors: number, writtenSectors: number) =>
-  ` 254 0 vda 1 0 ${readSectors} 0 1 0 ${writtenSectors} 0 0 0 0\n 7 0 loop0 0 0 0 0 0 0 0 0 0 0 0\n`
+const diskstats = (readSectors: number, writtenSectors: number) => ` 254 0 vda 1 0 ${readSectors} 0 1 0 ${writtenSectors} 0 0 0 0\n 7 0 loop0 0 0 0 0 0 0 0 0 0 0 0\n`
 
 /** A 4-thread/2-core host with 8 GiB RAM; pid 100 (RSS 100 MiB) has a child 101 (RSS 50 MiB). */
 function fakeHost(): FakeHost {
@@ -38,8 +37,16 @@ const statfs = () => ({bsize: 4096, frsize: 4096, blocks: (100 * GiB) / 4096, bf
 function resource(h: FakeHost, o: Partial<LinuxSystemOptions> = {}) {
   const clock = {ms: 1_000_000}
   const r = new LinuxSystemResource({
-    pid: 100, trackProcessTree: true, diskPaths: ['/'], noCgroup: false, selfUsage: false,
-    now: () => clock.ms, root: h.root, statfs, env: {}, ...o,
+    pid: 100,
+    trackProcessTree: true,
+    diskPaths: ['/'],
+    noCgroup: false,
+    selfUsage: false,
+    now: () => clock.ms,
+    root: h.root,
+    statfs,
+    env: {},
+    ...o,
   })
   return {r, clock}
 }
@@ -94,7 +101,7 @@ describe('LinuxSystemResource', () => {
       'disk.vda.out': 1,
       memory_percent: 25,
       'proc.memory.availableMB': 6 * 1024,
-      'disk./.usagePercent': 40 / 90 * 100,
+      'disk./.usagePercent': (40 / 90) * 100,
       'disk./.usageGB': 40,
     })
     expect(m.has('disk.loop0.in')).toBe(false)
@@ -163,7 +170,21 @@ describe('LinuxSystemResource', () => {
     const now = () => (ms += 1000)
     const r = new LinuxSystemResource({pid: process.pid, trackProcessTree: false, diskPaths: ['/'], noCgroup: false, selfUsage: true, now})
     const keys = [...(await r.sample()).keys()]
-    for (const k of ['cpu', 'network.sent', 'network.recv', 'network.tcpRetransmits', 'memory_percent', 'proc.memory.availableMB', 'proc.memory.rssMB', 'proc.memory.percent', 'proc.cpu.threads', 'disk./.usagePercent', 'disk./.usageGB', 'wandb.cpu', 'wandb.memory.rssMB']) {
+    for (const k of [
+      'cpu',
+      'network.sent',
+      'network.recv',
+      'network.tcpRetransmits',
+      'memory_percent',
+      'proc.memory.availableMB',
+      'proc.memory.rssMB',
+      'proc.memory.percent',
+      'proc.cpu.threads',
+      'disk./.usagePercent',
+      'disk./.usageGB',
+      'wandb.cpu',
+      'wandb.memory.rssMB',
+    ]) {
       expect(keys).toContain(k)
     }
     expect(keys.some((k) => /^disk\.[^/]+\.in$/.test(k))).toBe(true)

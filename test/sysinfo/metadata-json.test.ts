@@ -21,9 +21,17 @@ describe('execution context', () => {
   test('copies the run facts from the settings and stamps the writer and git', () => {
     const e = executionContext(SETTINGS, {writerId: 'w1', git: {remote_url: 'https://github.com/a/b', commit: 'abc'}})
     expect(e).toMatchObject({
-      os: 'Linux-6.18.44-fc-v595-x86_64-with-glibc2.36', python: 'CPython 3.11.7', host: 'vm', program: '/tmp/sysgo/run.py',
-      code_path: 'run.py', code_path_local: 'run.py', root: '/tmp/sysgo/home', executable: '/work/main/.venv/bin/python',
-      args: ['--lr', '0.1'], writer_id: 'w1', git: {remote_url: 'https://github.com/a/b', commit: 'abc'},
+      os: 'Linux-6.18.44-fc-v595-x86_64-with-glibc2.36',
+      python: 'CPython 3.11.7',
+      host: 'vm',
+      program: '/tmp/sysgo/run.py',
+      code_path: 'run.py',
+      code_path_local: 'run.py',
+      root: '/tmp/sysgo/home',
+      executable: '/work/main/.venv/bin/python',
+      args: ['--lr', '0.1'],
+      writer_id: 'w1',
+      git: {remote_url: 'https://github.com/a/b', commit: 'abc'},
     })
     // Go truncates x_start_time to microseconds.
     expect(e.started_at).toEqual({seconds: 1795749545n, nanos: 329370000})
@@ -33,7 +41,12 @@ describe('execution context', () => {
 describe('wandb-metadata.json', () => {
   test('is the protojson of the merged records: json_names, 64-bit integers as strings, zero values left out, indent 2', () => {
     const hardware = EnvironmentRecord.create({
-      cpu_count: 2, cpu_count_logical: 2, gpu_type: 'NVIDIA H200', gpu_count: 1, cuda_version: '13.0', writer_id: 'w1',
+      cpu_count: 2,
+      cpu_count_logical: 2,
+      gpu_type: 'NVIDIA H200',
+      gpu_count: 1,
+      cuda_version: '13.0',
+      writer_id: 'w1',
       disk: {'/': {total: 270553174016n, used: 16351535104n}},
       memory: {total: 25276514304n},
       cpu: {count: 0, count_logical: 0, model: 'AMD EPYC'},

@@ -13,7 +13,14 @@ const MiB = 1024 * 1024
 function asNoHeader(csv: string): {fields: string[]; body: string} {
   const [header, ...rows] = csv.trim().split('\n')
   const fields = header.split(',').map((h) => h.trim().replace(/\s*\[.*\]$/, ''))
-  const body = rows.map((r) => r.split(',').map((c) => c.trim().replace(/\s+(%|MiB|W|MHz)$/, '')).join(', ')).join('\n')
+  const body = rows
+    .map((r) =>
+      r
+        .split(',')
+        .map((c) => c.trim().replace(/\s+(%|MiB|W|MHz)$/, ''))
+        .join(', '),
+    )
+    .join('\n')
   return {fields, body}
 }
 
@@ -42,7 +49,13 @@ describe('nvidia-smi parsing (H200 fixtures)', () => {
       maxPcieLinkWidth: undefined,
     })
     expect(staticInfoFromSmiRow(row)).toEqual({
-      index: 0, name: 'NVIDIA H200', uuid: 'GPU-683f45df-28e7-86c0-004d-046e140e4ce4', architecture: '', cudaCores: 0, memoryTotal: 143771 * MiB, pciBusId: '',
+      index: 0,
+      name: 'NVIDIA H200',
+      uuid: 'GPU-683f45df-28e7-86c0-004d-046e140e4ce4',
+      architecture: '',
+      cudaCores: 0,
+      memoryTotal: 143771 * MiB,
+      pciBusId: '',
     })
   })
 
@@ -54,7 +67,13 @@ describe('nvidia-smi parsing (H200 fixtures)', () => {
 
   test('unsupported and unavailable cells are missing values, not zeros', () => {
     expect([smiNumber('[N/A]'), smiNumber('N/A'), smiNumber('[Not Supported]'), smiNumber('ERR!'), smiNumber('76.81 W'), smiNumber('16x'), smiNumber('0')]).toEqual([
-      undefined, undefined, undefined, undefined, 76.81, 16, 0,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      76.81,
+      16,
+      0,
     ])
   })
 
@@ -64,7 +83,12 @@ describe('nvidia-smi parsing (H200 fixtures)', () => {
 
   test('the compute-apps query lists the pids using the GPU', () => {
     expect(pidsByGpu(parseSmiCsv(fixture('nvidia-smi-compute-apps-under-load.csv')))).toEqual(new Map([['', [416]]]))
-    expect(pidsByGpu(parseSmiCsv('416, GPU-a\n417, GPU-b\n418, GPU-a\n', ['pid', 'gpu_uuid']))).toEqual(new Map([['GPU-a', [416, 418]], ['GPU-b', [417]]]))
+    expect(pidsByGpu(parseSmiCsv('416, GPU-a\n417, GPU-b\n418, GPU-a\n', ['pid', 'gpu_uuid']))).toEqual(
+      new Map([
+        ['GPU-a', [416, 418]],
+        ['GPU-b', [417]],
+      ]),
+    )
   })
 
   test('-q -x gives the CUDA version and each GPU architecture', () => {

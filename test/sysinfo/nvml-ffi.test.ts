@@ -40,11 +40,27 @@ describe.skipIf(!compiler)('NVML through bun:ffi (fake libnvidia-ml.so.1)', () =
       const r = new NvidiaGpuResource(nvml, {pid: 0, root: host.root})
       const m = Object.fromEntries(await r.sample())
       expect(m).toMatchObject({
-        'gpu.0.gpu': 100, 'gpu.0.memory': 25, 'gpu.0.memoryAllocatedBytes': 1194328064, 'gpu.0.temp': 61, 'gpu.0.powerWatts': 692.818,
-        'gpu.0.enforcedPowerLimitWatts': 700, 'gpu.0.smClock': 1500, 'gpu.0.memoryClock': 3201, 'gpu.0.graphicsClock': 1500,
-        'gpu.0.correctedMemoryErrors': 3, 'gpu.0.uncorrectedMemoryErrors': 1, 'gpu.0.encoderUtilization': 0, 'gpu.0.pcieLinkGen': 5,
-        'gpu.0.pcieLinkSpeed': 32000e6, 'gpu.0.pcieLinkWidth': 16, 'gpu.0.maxPcieLinkGen': 5, 'gpu.0.maxPcieLinkWidth': 16,
-        'gpu.0.pcieTxBytes': 7602 * 1024, 'gpu.0.pcieRxBytes': 16640 * 1024, 'gpu.1.temp': 37, 'gpu.1.powerWatts': 76.81,
+        'gpu.0.gpu': 100,
+        'gpu.0.memory': 25,
+        'gpu.0.memoryAllocatedBytes': 1194328064,
+        'gpu.0.temp': 61,
+        'gpu.0.powerWatts': 692.818,
+        'gpu.0.enforcedPowerLimitWatts': 700,
+        'gpu.0.smClock': 1500,
+        'gpu.0.memoryClock': 3201,
+        'gpu.0.graphicsClock': 1500,
+        'gpu.0.correctedMemoryErrors': 3,
+        'gpu.0.uncorrectedMemoryErrors': 1,
+        'gpu.0.encoderUtilization': 0,
+        'gpu.0.pcieLinkGen': 5,
+        'gpu.0.pcieLinkSpeed': 32000e6,
+        'gpu.0.pcieLinkWidth': 16,
+        'gpu.0.maxPcieLinkGen': 5,
+        'gpu.0.maxPcieLinkWidth': 16,
+        'gpu.0.pcieTxBytes': 7602 * 1024,
+        'gpu.0.pcieRxBytes': 16640 * 1024,
+        'gpu.1.temp': 37,
+        'gpu.1.powerWatts': 76.81,
       })
       expect('gpu.0.fanSpeed' in m).toBe(false)
       // The driver's cumulative counter (the fake starts at 1000 J and adds 692.818 J per read).

@@ -1,8 +1,6 @@
 import {afterEach, describe, expect, test} from 'bun:test'
 import {Settings} from '../../src/core/proto.ts'
-import {
-  OpenMetricsFilter, OpenMetricsResource, compileRegex, createResources, monitorSettings, openMetricsFilterSpecs, parseExposition, parseLabels,
-} from '../../src/sysinfo/index.ts'
+import {OpenMetricsFilter, OpenMetricsResource, compileRegex, createResources, monitorSettings, openMetricsFilterSpecs, parseExposition, parseLabels} from '../../src/sysinfo/index.ts'
 import {RecordingLogger} from './fakes.ts'
 
 const TEXT = `# HELP temp GPU temperature
@@ -100,7 +98,15 @@ describe('OpenMetricsResource against a loopback exporter', () => {
     const good = exporter(() => new Response('# TYPE up gauge\nup 1\n'))
     const bad = exporter((n) => (n <= 2 ? new Response('broken', {status: 500}) : new Response('# TYPE up gauge\nup 2\n')))
     const logger = new RecordingLogger()
-    const r = new OpenMetricsResource({endpoints: new Map([['good', good.url], ['bad', bad.url]]), filters: [], headers: new Map(), logger})
+    const r = new OpenMetricsResource({
+      endpoints: new Map([
+        ['good', good.url],
+        ['bad', bad.url],
+      ]),
+      filters: [],
+      headers: new Map(),
+      logger,
+    })
     expect(Object.fromEntries(await r.sample())).toEqual({'openmetrics.good.up.0': 1})
     expect(Object.fromEntries(await r.sample())).toEqual({'openmetrics.good.up.0': 1})
     expect(logger.find('warn', 'sysinfo: failed to scrape').map((l) => l.attrs?.error)).toEqual(['HTTP status 500'])
@@ -122,8 +128,14 @@ describe('OpenMetricsResource against a loopback exporter', () => {
   test('URLs that are not http(s) are refused at construction; credentials in a URL are never logged', async () => {
     const logger = new RecordingLogger()
     const r = new OpenMetricsResource({
-      endpoints: new Map([['file', 'file:///etc/passwd'], ['junk', 'not a url'], ['creds', 'http://user:hunter2@127.0.0.1:1/metrics']]),
-      filters: [], headers: new Map(), logger,
+      endpoints: new Map([
+        ['file', 'file:///etc/passwd'],
+        ['junk', 'not a url'],
+        ['creds', 'http://user:hunter2@127.0.0.1:1/metrics'],
+      ]),
+      filters: [],
+      headers: new Map(),
+      logger,
     })
     expect(r.endpoints.map((e) => e.name)).toEqual(['creds'])
     expect(logger.find('warn', 'sysinfo: OpenMetrics endpoint').map((l) => l.msg)).toEqual([
@@ -137,11 +149,13 @@ describe('OpenMetricsResource against a loopback exporter', () => {
 
 describe('settings', () => {
   test('monitorSettings reads endpoints, filters and headers; createResources adds the resource only with endpoints', async () => {
-    const s = monitorSettings(Settings.create({
-      x_stats_open_metrics_endpoints: {value: {dcgm: 'http://127.0.0.1:9400/metrics'}},
-      x_stats_open_metrics_filters: {value: {oneofKind: 'sequence', sequence: {value: ['DCGM_FI_DEV_GPU_TEMP']}}},
-      x_stats_open_metrics_http_headers: {value: {'X-Token': 't'}},
-    }))
+    const s = monitorSettings(
+      Settings.create({
+        x_stats_open_metrics_endpoints: {value: {dcgm: 'http://127.0.0.1:9400/metrics'}},
+        x_stats_open_metrics_filters: {value: {oneofKind: 'sequence', sequence: {value: ['DCGM_FI_DEV_GPU_TEMP']}}},
+        x_stats_open_metrics_http_headers: {value: {'X-Token': 't'}},
+      }),
+    )
     expect([...s.openMetricsEndpoints]).toEqual([['dcgm', 'http://127.0.0.1:9400/metrics']])
     expect(s.openMetricsFilters).toEqual([{metricRegex: 'DCGM_FI_DEV_GPU_TEMP', labelRegexes: new Map()}])
     expect([...s.openMetricsHeaders]).toEqual([['X-Token', 't']])

@@ -14,7 +14,13 @@ function fakeSi() {
     networkStats: async () => [{rx_bytes: (rx += 1000), tx_bytes: (tx += 10)}],
     processes: async () => {
       calls.processes++
-      return {list: [{pid: 10, parentPid: 1, cpu: 150, memRss: 1024 * 100}, {pid: 11, parentPid: 10, cpu: 50, memRss: 1024 * 28}, {pid: 12, parentPid: 1, cpu: 99, memRss: 1}]}
+      return {
+        list: [
+          {pid: 10, parentPid: 1, cpu: 150, memRss: 1024 * 100},
+          {pid: 11, parentPid: 10, cpu: 50, memRss: 1024 * 28},
+          {pid: 12, parentPid: 1, cpu: 99, memRss: 1},
+        ],
+      }
     },
     cpu: async () => ({physicalCores: 4, cores: 8, brand: 'M2 Pro', manufacturer: 'Apple'}),
     powerShellStart: () => void calls.powerShellStart++,
@@ -58,8 +64,12 @@ describe('PortableSystemResource (macOS, Windows)', () => {
     const {si} = fakeSi()
     const r = new PortableSystemResource({si, platform: 'darwin', pid: 0, trackProcessTree: false, diskPaths: ['/'], statfs, env: {SLURM_JOB_ID: '3'}})
     expect(await r.probe()).toEqual({
-      cpu_count: 4, cpu_count_logical: 8, cpu: {count: 0, count_logical: 0, model: 'Apple M2 Pro'},
-      memory: {total: BigInt(16 * GiB)}, disk: {'/': {total: BigInt(100 * GiB), used: BigInt(25 * GiB)}}, slurm: {job_id: '3'},
+      cpu_count: 4,
+      cpu_count_logical: 8,
+      cpu: {count: 0, count_logical: 0, model: 'Apple M2 Pro'},
+      memory: {total: BigInt(16 * GiB)},
+      disk: {'/': {total: BigInt(100 * GiB), used: BigInt(25 * GiB)}},
+      slurm: {job_id: '3'},
     })
   })
 
@@ -70,7 +80,12 @@ describe('PortableSystemResource (macOS, Windows)', () => {
   })
 
   test('process trees are gathered through parent pids', () => {
-    const list = [{pid: 1, parentPid: 0}, {pid: 2, parentPid: 1}, {pid: 3, parentPid: 2}, {pid: 4, parentPid: 9}]
+    const list = [
+      {pid: 1, parentPid: 0},
+      {pid: 2, parentPid: 1},
+      {pid: 3, parentPid: 2},
+      {pid: 4, parentPid: 9},
+    ]
     expect(pickTree(list, 1, true).map((p) => p.pid)).toEqual([1, 2, 3])
     expect(pickTree(list, 1, false).map((p) => p.pid)).toEqual([1])
     expect(pickTree(list, 7, true)).toEqual([])

@@ -1,14 +1,26 @@
 import {describe, expect, test} from 'bun:test'
 import {
-  countCpuList, parseChildren, parseCpuinfo, parseCpusAllowed, parseDiskstats, parseMeminfo, parseMounts, parseNetDev,
-  parseProcStat, parseStatusRssBytes, parseTcpRetransSegs,
+  countCpuList,
+  parseChildren,
+  parseCpuinfo,
+  parseCpusAllowed,
+  parseDiskstats,
+  parseMeminfo,
+  parseMounts,
+  parseNetDev,
+  parseProcStat,
+  parseStatusRssBytes,
+  parseTcpRetransSegs,
 } from '../../src/sysinfo/proc-parsers.ts'
 import {statLine} from './fakes.ts'
 
 describe('/proc parsers', () => {
   test('stat fields are counted from the last parenthesis, so odd command names do not shift them', () => {
     expect(parseProcStat(statLine({pid: 7, ppid: 3, utime: 120, stime: 30, threads: 9, start: 4242}))).toEqual({
-      ppid: 3, cpuTicks: 150, threads: 9, startTicks: 4242,
+      ppid: 3,
+      cpuTicks: 150,
+      threads: 9,
+      startTicks: 4242,
     })
     expect(parseProcStat('garbage')).toBeUndefined()
   })
@@ -47,13 +59,12 @@ describe('/proc parsers', () => {
   })
 
   test('mount points decode octal escapes', () => {
-    expect(parseMounts('/dev/sdb1 /mnt/my\\040disk ext4 rw,relatime 0 0\n')).toEqual([
-      {device: '/dev/sdb1', mountPoint: '/mnt/my disk', fsType: 'ext4', options: ['rw', 'relatime']},
-    ])
+    expect(parseMounts('/dev/sdb1 /mnt/my\\040disk ext4 rw,relatime 0 0\n')).toEqual([{device: '/dev/sdb1', mountPoint: '/mnt/my disk', fsType: 'ext4', options: ['rw', 'relatime']}])
   })
 
   test('TCP retransmissions come from the RetransSegs column of the Tcp table', () => {
-    const snmp = 'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs\nTcp: 1 200 120000 -1 1913 1825 14 136 0 54302 44305 18 1\n'
+    const snmp =
+      'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs\nTcp: 1 200 120000 -1 1913 1825 14 136 0 54302 44305 18 1\n'
     expect(parseTcpRetransSegs(snmp)).toBe(18)
     expect(parseTcpRetransSegs('Ip: 1\n')).toBeUndefined()
   })

@@ -132,10 +132,14 @@ export class SymonClient {
   /** The environment record GetMetadata answers for `diskPaths`. */
   async metadata(diskPaths: string[]): Promise<PbRecord | undefined> {
     let rec: PbRecord | undefined
-    await this.#call('GetMetadata', diskPaths.flatMap((p) => lenField(1, new TextEncoder().encode(p))), (msg) => {
-      rec = recordOf(msg)
-      return false
-    })
+    await this.#call(
+      'GetMetadata',
+      diskPaths.flatMap((p) => lenField(1, new TextEncoder().encode(p))),
+      (msg) => {
+        rec = recordOf(msg)
+        return false
+      },
+    )
     return rec
   }
 

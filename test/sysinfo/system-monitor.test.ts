@@ -24,7 +24,14 @@ function setup(o: {settings?: Partial<Settings>; resources?: Resource[]; emit?: 
 
 describe('SystemMonitor sampling', () => {
   test('samples at start, then every 15 seconds by default, one stats record per resource per tick', async () => {
-    const a = new ScriptedResource('a', (n) => new Map([['cpu', n * 1.5], ['memory_percent', n]]))
+    const a = new ScriptedResource(
+      'a',
+      (n) =>
+        new Map([
+          ['cpu', n * 1.5],
+          ['memory_percent', n],
+        ]),
+    )
     const b = new ScriptedResource('b', (n) => new Map([['gpu.0.temp', 60 + n]]))
     const {clock, monitor, records, items, start} = setup({resources: [a, b]})
     monitor.start()
@@ -88,7 +95,19 @@ describe('SystemMonitor sampling', () => {
   })
 
   test('keys get the /l:<label> suffix with x_label', async () => {
-    const {monitor, items} = setup({settings: {x_label: {value: 'node-2'}}, resources: [new ScriptedResource('a', () => new Map([['cpu', 3], ['disk./.usageGB', 1.25]]))]})
+    const {monitor, items} = setup({
+      settings: {x_label: {value: 'node-2'}},
+      resources: [
+        new ScriptedResource(
+          'a',
+          () =>
+            new Map([
+              ['cpu', 3],
+              ['disk./.usageGB', 1.25],
+            ]),
+        ),
+      ],
+    })
     await monitor.sampleOnce()
     expect(items()).toEqual([{'cpu/l:node-2': '3', 'disk./.usageGB/l:node-2': '1.25'}])
   })
@@ -121,7 +140,7 @@ describe('SystemMonitor sampling', () => {
 })
 
 describe('SystemMonitor lifecycle', () => {
-  test('fits the stream handler\'s MonitorPort', async () => {
+  test("fits the stream handler's MonitorPort", async () => {
     const {monitor} = setup()
     const port: MonitorPort = monitor
     port.start()
@@ -186,7 +205,11 @@ describe('SystemMonitor lifecycle', () => {
 })
 
 describe('SystemMonitor buffer for get_system_metrics', () => {
-  const values = (m: SystemMonitor, key: string) => m.buffered().get(key)?.map((s) => s.value)
+  const values = (m: SystemMonitor, key: string) =>
+    m
+      .buffered()
+      .get(key)
+      ?.map((s) => s.value)
 
   test('keeps nothing by default', async () => {
     const {monitor} = setup()

@@ -6,7 +6,8 @@ import {TransferProgressView} from '../ui/transfer-progress.ts'
 
 export default class ArtifactGet extends NexusCommand {
   static override summary = 'Download an artifact version to a directory.'
-  static override description = `Does what \`wandb artifact get\` does, without Python. Files already in place or in the local artifact cache are not downloaded again; every file is checked against its MD5 and appears only when complete. Credentials: --api-key, WANDB_API_KEY, then netrc.`
+  static override description =
+    `Does what \`wandb artifact get\` does, without Python. Files already in place or in the local artifact cache are not downloaded again; every file is checked against its MD5 and appears only when complete. Credentials: --api-key, WANDB_API_KEY, then netrc.`
   static override examples = ['<%= config.bin %> artifact get my-entity/my-project/dataset:latest --root ./data']
   static override args = {
     path: Args.string({description: 'artifact: [entity/project/]name[:version or alias]', required: true}),
@@ -34,8 +35,13 @@ export default class ArtifactGet extends NexusCommand {
       let result
       try {
         result = await getArtifact({
-          path: args.path, root: flags.root, type: flags.type, skipCache: flags['skip-cache'],
-          baseUrl: base.url, apiKey: key.apiKey, defaults: {entity: settings.get('entity'), project: settings.get('project')},
+          path: args.path,
+          root: flags.root,
+          type: flags.type,
+          skipCache: flags['skip-cache'],
+          baseUrl: base.url,
+          apiKey: key.apiKey,
+          defaults: {entity: settings.get('entity'), project: settings.get('project')},
           log: status,
           onProgress: (p) => {
             view ??= new TransferProgressView({label: 'downloading', quiet, print: (line) => this.logToStderr(line)})
@@ -46,7 +52,9 @@ export default class ArtifactGet extends NexusCommand {
         view?.stop()
       }
       if (result.skippedReferences.length > 0) {
-        status(`WARNING ${result.skippedReferences.length} reference file(s) (e.g. ${result.skippedReferences[0]}) point outside W&B storage and were not downloaded; use the Python SDK for reference artifacts.`)
+        status(
+          `WARNING ${result.skippedReferences.length} reference file(s) (e.g. ${result.skippedReferences[0]}) point outside W&B storage and were not downloaded; use the Python SDK for reference artifacts.`,
+        )
       }
       if (flags.json) {
         const {root, entity, project, name, version, type, artifactId, downloaded, reused, skippedReferences} = result

@@ -6,14 +6,11 @@ import {wandbLines} from '../ui/wandb-lines.ts'
 
 export default class ArtifactLs extends NexusCommand {
   static override summary = 'List the artifacts of a project: the latest version of each collection.'
-  static override description = `Does what \`wandb artifact ls\` does, without Python: one line per artifact collection (type, last updated, size, name:version of its newest committed version; "N/A … (no versions)" for a collection without one), printed on stderr with wandb's "wandb: " prefix, in the server's order. PATH is ENTITY/PROJECT or PROJECT (the entity then comes from WANDB_ENTITY, the settings files, or your default entity); registry projects (wandb-registry-*) resolve through your organization.
+  static override description =
+    `Does what \`wandb artifact ls\` does, without Python: one line per artifact collection (type, last updated, size, name:version of its newest committed version; "N/A … (no versions)" for a collection without one), printed on stderr with wandb's "wandb: " prefix, in the server's order. PATH is ENTITY/PROJECT or PROJECT (the entity then comes from WANDB_ENTITY, the settings files, or your default entity); registry projects (wandb-registry-*) resolve through your organization.
 
 Unlike wandb, a missing project, a missing type or a malformed path ends with a one-line error instead of a Python traceback, and wandb's own deprecation warning about its internal API is not printed. Exit codes: 0 listed; 1 no such project or type; 2 bad path; 4 credentials missing or rejected; 5 server unreachable. Credentials: --api-key, WANDB_API_KEY, then netrc.`
-  static override examples = [
-    '<%= config.bin %> artifact ls team-awesome/foobar',
-    '<%= config.bin %> artifact ls --type model team-awesome/foobar',
-    '<%= config.bin %> artifact ls foobar --json',
-  ]
+  static override examples = ['<%= config.bin %> artifact ls team-awesome/foobar', '<%= config.bin %> artifact ls --type model team-awesome/foobar', '<%= config.bin %> artifact ls foobar --json']
   static override args = {
     path: Args.string({description: 'ENTITY/PROJECT (or PROJECT) to list', required: true}),
   }
@@ -33,7 +30,11 @@ Unlike wandb, a missing project, a missing type or a malformed path ends with a 
       const key = resolveApiKey({flag: flags['api-key'], flagName: '--api-key', baseUrl: base.url, files})
       if (!key) throw new NoApiKeyError(base.url)
       const listing = await listArtifacts({
-        path: args.path, type: flags.type, baseUrl: base.url, apiKey: key.apiKey, defaults: {entity: files.all().get('entity')},
+        path: args.path,
+        type: flags.type,
+        baseUrl: base.url,
+        apiKey: key.apiKey,
+        defaults: {entity: files.all().get('entity')},
         onRow: flags.json ? undefined : (row) => term.info(row.line),
       })
       if (flags.json) {

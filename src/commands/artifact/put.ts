@@ -8,10 +8,9 @@ import {TransferProgressView} from '../ui/transfer-progress.ts'
 
 export default class ArtifactPut extends NexusCommand {
   static override summary = 'Upload a file or directory as a new artifact version.'
-  static override description = `Does what \`wandb artifact put\` does, without Python: a run with job_type "cli_put" logs the artifact and finishes. Entity and project default to WANDB_ENTITY / WANDB_PROJECT, the settings files, then your default entity and "uncategorized". Credentials: --api-key, WANDB_API_KEY, then netrc.`
-  static override examples = [
-    '<%= config.bin %> artifact put ./data -n my-entity/my-project/dataset -t dataset -a v-final',
-  ]
+  static override description =
+    `Does what \`wandb artifact put\` does, without Python: a run with job_type "cli_put" logs the artifact and finishes. Entity and project default to WANDB_ENTITY / WANDB_PROJECT, the settings files, then your default entity and "uncategorized". Credentials: --api-key, WANDB_API_KEY, then netrc.`
+  static override examples = ['<%= config.bin %> artifact put ./data -n my-entity/my-project/dataset -t dataset -a v-final']
   static override args = {
     path: Args.string({description: 'file or directory to upload', required: true}),
   }
@@ -43,9 +42,18 @@ export default class ArtifactPut extends NexusCommand {
       let result
       try {
         result = await putArtifact({
-          path: args.path, name: flags.name, type: flags.type, aliases: flags.alias, description: flags.description,
-          runId: flags.id, resume: flags.resume, skipCache: flags['skip-cache'], policy: flags.policy,
-          baseUrl: base.url, apiKey: key.apiKey, defaults: {entity: settings.get('entity'), project: settings.get('project')},
+          path: args.path,
+          name: flags.name,
+          type: flags.type,
+          aliases: flags.alias,
+          description: flags.description,
+          runId: flags.id,
+          resume: flags.resume,
+          skipCache: flags['skip-cache'],
+          policy: flags.policy,
+          baseUrl: base.url,
+          apiKey: key.apiKey,
+          defaults: {entity: settings.get('entity'), project: settings.get('project')},
           openStream: (proto, runId) => createStream(proto, runId, {logger: nullLogger, logLevel: LogLevel.INFO, print: () => {}}),
           log: status,
           onProgress: (p) => view.update(p),

@@ -12,10 +12,7 @@ export default class LeetInspect extends NexusCommand {
     'the records dump (no --summary), --follow and the terminal UI are run by the original Go core',
     '(wandb-core.orig beside this binary, or $NEXUS_WANDB_CORE); without one they exit 3.',
   ].join(' ')
-  static override examples = [
-    '<%= config.bin %> leet inspect --summary ./wandb',
-    '<%= config.bin %> leet inspect --summary --json --run-file wandb/run-20260101_000000-abc/run-abc.wandb',
-  ]
+  static override examples = ['<%= config.bin %> leet inspect --summary ./wandb', '<%= config.bin %> leet inspect --summary --json --run-file wandb/run-20260101_000000-abc/run-abc.wandb']
 
   static override args = {
     wandb_dir: Args.string({description: 'a wandb directory: its latest-run is inspected', required: false}),
@@ -37,8 +34,12 @@ export default class LeetInspect extends NexusCommand {
     const idle = parseGoDuration(flags['idle-timeout'])
     if (idle === undefined) this.error(`invalid --idle-timeout ${JSON.stringify(flags['idle-timeout'])}: use a Go duration such as 30s or 10m`, {exit: ExitCode.USAGE})
     const options = {
-      summary: flags.summary, json: flags.json, follow: flags.follow, idleTimeoutS: idle,
-      runFile: flags['run-file'] ?? '', wandbDir: args.wandb_dir ?? '',
+      summary: flags.summary,
+      json: flags.json,
+      follow: flags.follow,
+      idleTimeoutS: idle,
+      runFile: flags['run-file'] ?? '',
+      wandbDir: args.wandb_dir ?? '',
     }
     const problem = validateInspect(options)
     if (problem) this.error(problem, {exit: ExitCode.USAGE})

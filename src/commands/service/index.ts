@@ -18,13 +18,11 @@ function oclifFlag(spec: ServiceFlagSpec): Interfaces.Flag<any> {
  */
 export default class Service extends NexusCommand {
   static override summary = 'Run the wandb-core compatible service the wandb Python SDK talks to.'
-  static override description = `Listens on a unix socket (or 127.0.0.1 with --listen-on-localhost), writes the port file the SDK polls, and serves the SDK's length-prefixed protobuf protocol: one stream pipeline per run (handler, transaction log, sender).
+  static override description =
+    `Listens on a unix socket (or 127.0.0.1 with --listen-on-localhost), writes the port file the SDK polls, and serves the SDK's length-prefixed protobuf protocol: one stream pipeline per run (handler, transaction log, sender).
 
 Normally started by the SDK itself; see \`nexus service install\`. Launched that way, nexus shares one service per node among the user's processes: the launched process stays a small stand-in and the user's node service (started detached when none runs) serves its runs. NEXUS_SHARED_SERVICE=0 keeps every service private.`
-  static override examples = [
-    '<%= config.bin %> service --port-filename /tmp/port.txt --pid $$',
-    '<%= config.bin %> service --detached --idle-timeout 10m --port-filename /tmp/port.txt',
-  ]
+  static override examples = ['<%= config.bin %> service --port-filename /tmp/port.txt --pid $$', '<%= config.bin %> service --detached --idle-timeout 10m --port-filename /tmp/port.txt']
   static override flags: Interfaces.FlagInput<any> = Object.fromEntries(Object.entries(SERVICE_FLAGS).map(([name, spec]: [string, ServiceFlagSpec]) => [name, oclifFlag(spec)]))
 
   async run(): Promise<void> {

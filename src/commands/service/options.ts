@@ -21,7 +21,11 @@ export const SERVICE_FLAGS = {
   pid: {kind: 'integer', description: 'pid of the launching process; the service exits when it dies', default: 0},
   'log-level': {kind: 'integer', description: 'log level: -4 debug, 0 info, 4 warn, 8 error', default: 0},
   'no-observability': {kind: 'boolean', description: 'disable error reporting and analytics (nexus sends none anyway)'},
-  'enable-dcgm-profiling': {kind: 'boolean', description: "accepted for wandb-core compatibility: nexus does not collect DCGM profiling metrics and logs a warning in each run's log (scrape NVIDIA's dcgm-exporter with x_stats_open_metrics_endpoints instead)"},
+  'enable-dcgm-profiling': {
+    kind: 'boolean',
+    description:
+      "accepted for wandb-core compatibility: nexus does not collect DCGM profiling metrics and logs a warning in each run's log (scrape NVIDIA's dcgm-exporter with x_stats_open_metrics_endpoints instead)",
+  },
   'listen-on-localhost': {kind: 'boolean', description: 'also listen on TCP 127.0.0.1'},
   detached: {kind: 'boolean', description: 'ignore the parent process; shut down after --idle-timeout without clients'},
   'idle-timeout': {kind: 'string', description: 'detached only: idle time before shutdown (Go duration, 0 = never)', default: '10m'},

@@ -23,8 +23,18 @@ export function syncReport(r: SyncReport): string {
 /** A synced run in the report: where it went, what was sent, what was not. */
 export function runReport(r: ReplayResult) {
   return {
-    file: r.file, status: r.status, entity: r.entity, project: r.project, id: r.runId, url: r.url ?? null,
-    steps: r.steps, files: r.filesUploaded, damage: r.damage, truncated: r.truncated,
-    undelivered: r.undelivered.map((d) => ({status: d.status, error: d.error?.message})), error: r.error?.userText ?? null, notes: r.notes,
+    file: r.file,
+    status: r.status,
+    entity: r.entity,
+    project: r.project,
+    id: r.runId,
+    url: r.url ?? null,
+    steps: r.steps,
+    files: r.filesUploaded,
+    damage: r.damage,
+    truncated: r.truncated,
+    undelivered: r.undelivered.map((d) => ({status: d.status, error: d.error?.message})),
+    error: r.error?.userText ?? null,
+    notes: r.notes,
   }
 }

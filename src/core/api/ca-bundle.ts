@@ -36,7 +36,10 @@ export function loadCaBundle(env: Env): CaBundle | undefined {
     const found: string[] = []
     for (const path of paths) found.push(...readPath(variable, path))
     if (found.length === 0) {
-      throw new TransportError(`${variable}=${value}: no PEM certificates`, `${variable} is set to ${value}, which holds no PEM certificate ("-----BEGIN CERTIFICATE-----"); point it at a CA bundle or unset it.`)
+      throw new TransportError(
+        `${variable}=${value}: no PEM certificates`,
+        `${variable} is set to ${value}, which holds no PEM certificate ("-----BEGIN CERTIFICATE-----"); point it at a CA bundle or unset it.`,
+      )
     }
     certificates.push(...found)
     sources.push(`${variable}=${value} (${found.length} certificates)`)
@@ -81,5 +84,7 @@ function certificatesIn(variable: string, file: string): string[] {
 }
 
 function unreadable(variable: string, path: string, err: unknown): TransportError {
-  return new TransportError(`${variable}: cannot read ${path}: ${errorMessage(err)}`, `${variable} names ${path}, which cannot be read (${errorMessage(err)}); fix the path or unset ${variable}.`, {cause: err})
+  return new TransportError(`${variable}: cannot read ${path}: ${errorMessage(err)}`, `${variable} names ${path}, which cannot be read (${errorMessage(err)}); fix the path or unset ${variable}.`, {
+    cause: err,
+  })
 }

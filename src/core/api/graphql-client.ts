@@ -64,7 +64,10 @@ export class GraphQLClient {
       throw new PermanentError(new WandbError(`graphql: ${op.operationName}: response is not JSON`, {cause: err}))
     }
     if (parsed.errors && parsed.errors.length > 0) {
-      throw new GraphQLError(op.operationName, parsed.errors.map((e) => (typeof e === 'string' ? e : (e.message ?? JSON.stringify(e)))))
+      throw new GraphQLError(
+        op.operationName,
+        parsed.errors.map((e) => (typeof e === 'string' ? e : (e.message ?? JSON.stringify(e)))),
+      )
     }
     return parsed.data as T
   }

@@ -138,7 +138,10 @@ export class HttpClient {
           afterResponse: [
             async ({response}) => {
               if (response.status >= 400 && peeker) {
-                const text = await response.clone().text().catch(() => '')
+                const text = await response
+                  .clone()
+                  .text()
+                  .catch(() => '')
                 peeker.record(response.status, text)
               }
             },
@@ -202,6 +205,7 @@ async function classify(err: unknown, o: SendOptions, proxy: string | undefined)
   const tls = tlsFailureCode(err)
   if (tls) return new TlsError(o.method, o.url, tls, (err as Error).message, {cause: err})
   const via = proxy ? ` (through the proxy from ${proxy})` : ''
-  if (isNetworkFailure(err) || (err as {code?: string})?.code === 'ERR_PROXY_TUNNEL') return new NetworkError(`http: ${o.method} ${redactUrl(o.url)} failed${via}: ${(err as Error).message}`, {cause: err})
+  if (isNetworkFailure(err) || (err as {code?: string})?.code === 'ERR_PROXY_TUNNEL')
+    return new NetworkError(`http: ${o.method} ${redactUrl(o.url)} failed${via}: ${(err as Error).message}`, {cause: err})
   return err instanceof Error ? err : new WandbError(String(err))
 }

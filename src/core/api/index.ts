@@ -7,8 +7,15 @@ export type {HttpClientOptions, SendOptions} from './http-client.ts'
 export {NetworkPeeker} from './network-peeker.ts'
 export type {PeekedResponse} from './network-peeker.ts'
 export {
-  FILE_STREAM_POLICY, FILE_TRANSFER_POLICY, GRAPHQL_POLICY, UPSERT_BUCKET_POLICY,
-  backoffMs, retryMostFailures, retryTransferFailures, serverWaitMs, withOverrides,
+  FILE_STREAM_POLICY,
+  FILE_TRANSFER_POLICY,
+  GRAPHQL_POLICY,
+  UPSERT_BUCKET_POLICY,
+  backoffMs,
+  retryMostFailures,
+  retryTransferFailures,
+  serverWaitMs,
+  withOverrides,
 } from './retry-policy.ts'
 export type {RetryPolicy} from './retry-policy.ts'
 export {VIEWER_QUERY} from './viewer-query.ts'

@@ -63,7 +63,7 @@ export class NoProxy {
     if (ip && isLoopback(ip)) return true
     if (this.#all) return true
     if (ip) {
-      if (this.#cidrs.some((c) => c.v6 === ip.v6 && (ip.ip >> c.shift) === c.prefix)) return true
+      if (this.#cidrs.some((c) => c.v6 === ip.v6 && ip.ip >> c.shift === c.prefix)) return true
       if (this.#ips.some((m) => m.v6 === ip.v6 && m.ip === ip.ip && (!m.port || m.port === port))) return true
       return false
     }

@@ -20,12 +20,10 @@ export interface RetryPolicy {
 const NOT_RETRIED = new Set([400, 401, 403, 404, 409, 410, 413, 422, 501])
 
 /** Go's RetryMostFailures: everything except the statuses above (so 408, 425, 429, 5xx …). */
-export const retryMostFailures = (status: number): boolean =>
-  status === 0 || status >= 600 || (status >= 400 && !NOT_RETRIED.has(status))
+export const retryMostFailures = (status: number): boolean => status === 0 || status >= 600 || (status >= 400 && !NOT_RETRIED.has(status))
 
 /** Go's ErrorPropagatedRetryPolicy for file transfers: 429 and 5xx except 501; an expired signed URL's 403 is final. */
-export const retryTransferFailures = (status: number): boolean =>
-  status === 0 || status === 429 || (status >= 500 && status !== 501)
+export const retryTransferFailures = (status: number): boolean => status === 0 || status === 429 || (status >= 500 && status !== 501)
 
 /** UpsertBucket also retries 409 (a concurrent upsert), but not 400/410/422. */
 export const retryUpsertFailures = (status: number): boolean => status === 409 || retryMostFailures(status)
@@ -34,7 +32,12 @@ const S = 1000
 
 /** GraphQL: 20 retries, 2–60 s, 30 s per attempt. */
 export const GRAPHQL_POLICY: RetryPolicy = {
-  name: 'graphql', maxRetries: 20, waitMinMs: 2 * S, waitMaxMs: 60 * S, timeoutMs: 30 * S, retryStatus: retryMostFailures,
+  name: 'graphql',
+  maxRetries: 20,
+  waitMinMs: 2 * S,
+  waitMaxMs: 60 * S,
+  timeoutMs: 30 * S,
+  retryStatus: retryMostFailures,
 }
 
 export const UPSERT_BUCKET_POLICY: RetryPolicy = {...GRAPHQL_POLICY, name: 'upsert-bucket', retryStatus: retryUpsertFailures}
@@ -44,12 +47,22 @@ export const UPSERT_BUCKET_POLICY: RetryPolicy = {...GRAPHQL_POLICY, name: 'upse
  * 10085 retries ≈ 7 days / 60 s (the max wait) + the first fast ones. 180 s per attempt.
  */
 export const FILE_STREAM_POLICY: RetryPolicy = {
-  name: 'file-stream', maxRetries: 10085, waitMinMs: 2 * S, waitMaxMs: 60 * S, timeoutMs: 180 * S, retryStatus: retryMostFailures,
+  name: 'file-stream',
+  maxRetries: 10085,
+  waitMinMs: 2 * S,
+  waitMaxMs: 60 * S,
+  timeoutMs: 180 * S,
+  retryStatus: retryMostFailures,
 }
 
 /** Uploads and downloads to signed URLs: 20 retries, 2–60 s, no timeout (any size). */
 export const FILE_TRANSFER_POLICY: RetryPolicy = {
-  name: 'file-transfer', maxRetries: 20, waitMinMs: 2 * S, waitMaxMs: 60 * S, timeoutMs: false, retryStatus: retryTransferFailures,
+  name: 'file-transfer',
+  maxRetries: 20,
+  waitMinMs: 2 * S,
+  waitMaxMs: 60 * S,
+  timeoutMs: false,
+  retryStatus: retryTransferFailures,
 }
 
 /** The wait before retry number `attempt` (0-based), without a server hint. */
@@ -79,10 +92,7 @@ export function serverWaitMs(headers: Headers, now: number = Date.now()): number
 }
 
 /** A copy of `policy` with fields overridden from settings (seconds, as the SDK's settings give them). */
-export function withOverrides(
-  policy: RetryPolicy,
-  o: {maxRetries?: number; waitMinSeconds?: number; waitMaxSeconds?: number; timeoutSeconds?: number},
-): RetryPolicy {
+export function withOverrides(policy: RetryPolicy, o: {maxRetries?: number; waitMinSeconds?: number; waitMaxSeconds?: number; timeoutSeconds?: number}): RetryPolicy {
   // Go converts these with time.Duration(int): fractions of a second are truncated, 0 means "unset".
   const secs = (v: number | undefined) => (v === undefined ? undefined : Math.trunc(v))
   const min = secs(o.waitMinSeconds)

@@ -184,7 +184,12 @@ export class Transport {
   describe(): Record<string, string> {
     const out: Record<string, string> = {}
     const show = (spec: ProxySpec | undefined) => (spec?.url ? redactProxy(spec.url.href) : spec?.error ? 'invalid' : undefined)
-    for (const [key, spec] of [['http_proxy', this.#settingsProxy.http], ['https_proxy', this.#settingsProxy.https], ['env_http_proxy', this.#envProxy.http], ['env_https_proxy', this.#envProxy.https]] as const) {
+    for (const [key, spec] of [
+      ['http_proxy', this.#settingsProxy.http],
+      ['https_proxy', this.#settingsProxy.https],
+      ['env_http_proxy', this.#envProxy.http],
+      ['env_https_proxy', this.#envProxy.https],
+    ] as const) {
       const shown = show(spec)
       if (shown) out[key] = shown
     }
@@ -216,7 +221,10 @@ function checkScheme(source: string, raw: string, url: URL): ProxySpec {
   const scheme = url.protocol.replace(/:$/, '')
   return {
     source,
-    error: new TransportError(`${source}: unsupported proxy scheme ${scheme}`, `The proxy ${redactProxy(raw)} (${source}) uses ${scheme}://, which nexus cannot use: give an http:// or https:// proxy.`),
+    error: new TransportError(
+      `${source}: unsupported proxy scheme ${scheme}`,
+      `The proxy ${redactProxy(raw)} (${source}) uses ${scheme}://, which nexus cannot use: give an http:// or https:// proxy.`,
+    ),
   }
 }
 
@@ -236,7 +244,13 @@ function settingProxy(name: string, raw: string): ProxySpec {
  */
 function envProxy(name: string, raw: string, cgi: boolean): ProxySpec {
   if (cgi) {
-    return {source: name, error: new TransportError(`refusing ${name} in a CGI environment`, `${name} is set, but so is REQUEST_METHOD (a CGI environment), where ${name} could come from a request header; nexus refuses it, as Go does.`)}
+    return {
+      source: name,
+      error: new TransportError(
+        `refusing ${name} in a CGI environment`,
+        `${name} is set, but so is REQUEST_METHOD (a CGI environment), where ${name} could come from a request header; nexus refuses it, as Go does.`,
+      ),
+    }
   }
   let url: URL | undefined
   try {
@@ -260,9 +274,7 @@ function envProxy(name: string, raw: string, cgi: boolean): ProxySpec {
  * request's header (from x_extra_http_headers) wins over the URL's.
  */
 function proxyAuthorization(proxy: URL, target: URL, header: string | undefined): string | undefined {
-  const fromUrl = proxy.username || proxy.password
-    ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
-    : undefined
+  const fromUrl = proxy.username || proxy.password ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` : undefined
   return target.protocol === 'https:' ? (fromUrl ?? header) : (header ?? fromUrl)
 }
 

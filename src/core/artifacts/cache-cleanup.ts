@@ -71,7 +71,15 @@ export function cleanupArtifactCache(o: CacheCleanupOptions): CacheCleanupResult
   const term = o.term ?? {warn: () => {}, error: () => {}}
   const root = join(o.cacheDir, 'artifacts')
   const result: CacheCleanupResult = {
-    root, reclaimedBytes: 0, sizeBefore: 0, sizeAfter: 0, tempBytes: 0, removed: [], failed: [], skipped: [], reachedTarget: true,
+    root,
+    reclaimedBytes: 0,
+    sizeBefore: 0,
+    sizeAfter: 0,
+    tempBytes: 0,
+    removed: [],
+    failed: [],
+    skipped: [],
+    reachedTarget: true,
   }
   const base = realRoot(root)
   if (base === null) return result

@@ -4,9 +4,7 @@
  * manager, with the retry overrides the SDK reads from the environment
  * (WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS or WANDB_X_GRAPHQL_RETRY_WAIT_MIN_SECONDS, …).
  */
-import {
-  FILE_TRANSFER_POLICY, GRAPHQL_POLICY, GraphQLClient, HttpClient, basicAuthorization, withOverrides, type RetryPolicy,
-} from '../api/index.ts'
+import {FILE_TRANSFER_POLICY, GRAPHQL_POLICY, GraphQLClient, HttpClient, basicAuthorization, withOverrides, type RetryPolicy} from '../api/index.ts'
 import {FileTransferManager} from '../filetransfer/index.ts'
 import {nullLogger, type Logger} from '../observability/index.ts'
 import {DEFAULT_ENTITY, type DefaultEntityData} from './gql-download.ts'

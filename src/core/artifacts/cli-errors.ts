@@ -5,9 +5,7 @@
 import {GraphQLError} from '../api/index.ts'
 import {HttpError, NetworkError, TimeoutError, UserFacingError, errorMessage, findInChain} from '../errors.ts'
 import {LocalFileError} from '../filetransfer/index.ts'
-import {
-  ArtifactInputError, ArtifactMismatchError, ArtifactNotFoundError, ArtifactRunError, ArtifactSaveError, DigestMismatchError, UnsafePathError,
-} from './errors.ts'
+import {ArtifactInputError, ArtifactMismatchError, ArtifactNotFoundError, ArtifactRunError, ArtifactSaveError, DigestMismatchError, UnsafePathError} from './errors.ts'
 
 /** The exit codes the artifact commands use (see src/commands/exit-codes.ts). */
 export const ARTIFACT_EXIT = {INTERNAL: 1, USAGE: 2, AUTH: 4, NETWORK: 5, LOCAL_FILE: 8} as const

@@ -9,7 +9,7 @@
 import {rename, rm} from 'node:fs/promises'
 import {FILE_TRANSFER_POLICY, GRAPHQL_POLICY, type GraphQLClient, type HttpClient, type RetryPolicy} from '../api/index.ts'
 import type {FileTransferManager} from '../filetransfer/index.ts'
-import {nullLogger, type Logger} from '../observability/index.ts'
+import {type Logger} from '../observability/index.ts'
 import type {Operation} from '../operations/index.ts'
 import {fileMd5} from './digests.ts'
 import {ArtifactError, ArtifactNotFoundError, ArtifactTransferError, DigestMismatchError} from './errors.ts'
@@ -110,20 +110,24 @@ export async function downloadArtifact(d: DownloaderDeps, req: DownloadRequest):
     const batch = missing.slice(i, i + URL_BATCH)
     const urls = await fileUrls(d, req.artifactId, manifest, batch, o)
     const issuedAt = now()
-    const outcomes = await Promise.allSettled(batch.map(([path, entry, dst]) => tasks.run(async () => {
-      const sub = req.operation?.subtask(path)
-      try {
-        await fetchVerified(d, urls.get(path)!, entry, dst, path).catch(async (err) => {
-          if (now() - issuedAt < URL_MAX_AGE_MS) throw err
-          const fresh = await fileUrls(d, req.artifactId, manifest, [[path, entry, dst]], o)
-          await fetchVerified(d, fresh.get(path)!, entry, dst, path)
-        })
-        if (!req.skipCache) await d.cache.addFile(dst, entry.digest).catch((err) => d.logger?.captureError('artifacts: cannot add a download to the cache', err))
-        fileDone(entry)
-      } finally {
-        sub?.finish()
-      }
-    })))
+    const outcomes = await Promise.allSettled(
+      batch.map(([path, entry, dst]) =>
+        tasks.run(async () => {
+          const sub = req.operation?.subtask(path)
+          try {
+            await fetchVerified(d, urls.get(path)!, entry, dst, path).catch(async (err) => {
+              if (now() - issuedAt < URL_MAX_AGE_MS) throw err
+              const fresh = await fileUrls(d, req.artifactId, manifest, [[path, entry, dst]], o)
+              await fetchVerified(d, fresh.get(path)!, entry, dst, path)
+            })
+            if (!req.skipCache) await d.cache.addFile(dst, entry.digest).catch((err) => d.logger?.captureError('artifacts: cannot add a download to the cache', err))
+            fileDone(entry)
+          } finally {
+            sub?.finish()
+          }
+        }),
+      ),
+    )
     const failure = outcomes.find((r) => r.status === 'rejected')
     result.downloaded += outcomes.filter((r) => r.status === 'fulfilled').length
     if (failure) throw (failure as PromiseRejectedResult).reason
@@ -142,23 +146,30 @@ async function fetchManifest(d: DownloaderDeps, artifactId: string, o: {policy: 
 
 /** Download URLs for `batch`, by path; re-asks once for entries the server left out, then fails. */
 async function fileUrls(
-  d: DownloaderDeps, artifactId: string, manifest: Manifest, batch: Array<[string, ManifestEntry, string]>, o: {policy: RetryPolicy; signal?: AbortSignal},
+  d: DownloaderDeps,
+  artifactId: string,
+  manifest: Manifest,
+  batch: Array<[string, ManifestEntry, string]>,
+  o: {policy: RetryPolicy; signal?: AbortSignal},
 ): Promise<Map<string, string>> {
   const urls = new Map<string, string>()
   for (let attempt = 0; attempt < 2; attempt++) {
     const ask = batch.filter(([path]) => !urls.has(path))
     if (ask.length === 0) break
-    const data = await d.graphql.request<FileUrlsData>({
-      query: ARTIFACT_FILE_URLS_BY_MANIFEST_ENTRIES,
-      operationName: 'ArtifactFileURLsByManifestEntries',
-      variables: {
-        id: artifactId,
-        entries: ask.map(([name, e]) => ({name, digest: e.digest, birthArtifactID: e.birthArtifactId ?? null, size: e.size})),
-        storageLayout: manifest.storagePolicyConfig.storageLayout,
-        manifestVersion: String(manifest.version),
-        storageRegion: manifest.storagePolicyConfig.storageRegion ?? null,
+    const data = await d.graphql.request<FileUrlsData>(
+      {
+        query: ARTIFACT_FILE_URLS_BY_MANIFEST_ENTRIES,
+        operationName: 'ArtifactFileURLsByManifestEntries',
+        variables: {
+          id: artifactId,
+          entries: ask.map(([name, e]) => ({name, digest: e.digest, birthArtifactID: e.birthArtifactId ?? null, size: e.size})),
+          storageLayout: manifest.storagePolicyConfig.storageLayout,
+          manifestVersion: String(manifest.version),
+          storageRegion: manifest.storagePolicyConfig.storageRegion ?? null,
+        },
       },
-    }, o)
+      o,
+    )
     const conn = data?.artifact?.filesByManifestEntries
     if (!conn) throw new ArtifactNotFoundError(`artifact ${artifactId}`, 'the server returned no file URLs')
     for (const edge of conn.edges) if (edge?.node?.directUrl) urls.set(edge.node.name, edge.node.directUrl)

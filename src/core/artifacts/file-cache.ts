@@ -61,7 +61,11 @@ export async function copyVerified(src: string, dst: string, expectedB64?: strin
   }
 }
 
-const exists = (p: string) => stat(p).then((s) => s.isFile(), () => false)
+const exists = (p: string) =>
+  stat(p).then(
+    (s) => s.isFile(),
+    () => false,
+  )
 
 /** The content-addressed cache under `<cacheDir>/artifacts`. Safe to use concurrently. */
 export class ArtifactFileCache {
@@ -118,7 +122,10 @@ export class ArtifactFileCache {
       if (entry.ref !== undefined) {
         const cached = this.etagPath(entry.ref, entry.digest)
         if (!(await exists(cached))) return false
-        return copyVerified(cached, dst).then(() => true, () => false)
+        return copyVerified(cached, dst).then(
+          () => true,
+          () => false,
+        )
       }
       if (await hasDigest(dst, entry.digest)) return true
       let cached: string

@@ -14,9 +14,7 @@ import type {Logger} from '../observability/index.ts'
 import type {Operation} from '../operations/index.ts'
 import {hexToB64} from './digests.ts'
 import {ArtifactError, ArtifactTransferError} from './errors.ts'
-import {
-  COMPLETE_MULTIPART_UPLOAD, CREATE_ARTIFACT_FILES, type CreateArtifactFilesData, type FileNode, type FileSpec, type UploadPart,
-} from './gql-save.ts'
+import {COMPLETE_MULTIPART_UPLOAD, CREATE_ARTIFACT_FILES, type CreateArtifactFilesData, type FileNode, type FileSpec, type UploadPart} from './gql-save.ts'
 import type {Manifest, ManifestEntry} from './manifest.ts'
 import {multipartContentType, multipartParts, partRanges, partSize} from './multipart.ts'
 
@@ -114,12 +112,14 @@ class UploadRound {
     // 10k-file put.) Nothing runs between the size check and the wait, so no wake-up is lost.
     let wake: (() => void) | undefined
     const track = (p: Promise<void>) => {
-      const tracked = p.catch((err) => void (fatal ??= err)).finally(() => {
-        inflight.delete(tracked)
-        const w = wake
-        wake = undefined
-        w?.()
-      })
+      const tracked = p
+        .catch((err) => void (fatal ??= err))
+        .finally(() => {
+          inflight.delete(tracked)
+          const w = wake
+          wake = undefined
+          w?.()
+        })
       inflight.add(tracked)
     }
     const finished = (spec: Spec, ok: boolean, error?: Error) => {
@@ -134,16 +134,24 @@ class UploadRound {
       while (fatal === undefined && queue.length > 0 && active <= (this.#maxActiveBatches - 1) * this.batchSize()) {
         const batch = queue.splice(0, this.batchSize())
         active += batch.length
-        track(this.#requestUrls(batch).then((nodes) => {
-          for (const [i, node] of nodes.entries()) {
-            const spec = batch[i]
-            const entry = this.#manifest.contents.get(spec.name)!
-            entry.birthArtifactId = node.artifact!.id
-            this.#d.onEntry?.(entry)
-            if (!node.uploadUrl) finished(spec, true)
-            else track(this.#upload(spec, node).then(() => finished(spec, true), (err: Error) => finished(spec, false, err)))
-          }
-        }))
+        track(
+          this.#requestUrls(batch).then((nodes) => {
+            for (const [i, node] of nodes.entries()) {
+              const spec = batch[i]
+              const entry = this.#manifest.contents.get(spec.name)!
+              entry.birthArtifactId = node.artifact!.id
+              this.#d.onEntry?.(entry)
+              if (!node.uploadUrl) finished(spec, true)
+              else
+                track(
+                  this.#upload(spec, node).then(
+                    () => finished(spec, true),
+                    (err: Error) => finished(spec, false, err),
+                  ),
+                )
+            }
+          }),
+        )
       }
       if (inflight.size > 0) await new Promise<void>((resolve) => (wake = resolve))
     }
@@ -154,11 +162,14 @@ class UploadRound {
   async #requestUrls(batch: Spec[]): Promise<FileNode[]> {
     let data: CreateArtifactFilesData
     try {
-      data = await this.#d.graphql.request<CreateArtifactFilesData>({
-        query: CREATE_ARTIFACT_FILES,
-        operationName: 'CreateArtifactFiles',
-        variables: {input: {artifactFiles: batch.map(({localPath: _l, ...spec}) => spec), clientMutationId: null, cloudRegionID: null, storageLayout: 'V2'}},
-      }, {policy: this.#d.graphqlPolicy, signal: this.#d.signal})
+      data = await this.#d.graphql.request<CreateArtifactFilesData>(
+        {
+          query: CREATE_ARTIFACT_FILES,
+          operationName: 'CreateArtifactFiles',
+          variables: {input: {artifactFiles: batch.map(({localPath: _l, ...spec}) => spec), clientMutationId: null, cloudRegionID: null, storageLayout: 'V2'}},
+        },
+        {policy: this.#d.graphqlPolicy, signal: this.#d.signal},
+      )
     } catch (err) {
       throw new ArtifactError(`artifacts: requesting upload URLs failed: ${(err as Error).message}`, {cause: err})
     }
@@ -203,24 +214,35 @@ async function uploadMultipart(d: FileUploadDeps, spec: Spec, node: FileNode): P
   d.transfers.stats.started(spec.localPath, 'artifact', size)
   try {
     const file = Bun.file(spec.localPath)
-    const completed: UploadPart[] = await Promise.all(ranges.map((r, i) => d.partLimiter.run(async () => {
-      const url = urlByPart.get(r.partNumber)
-      if (!url) throw new ArtifactError(`artifacts: no upload URL for part ${r.partNumber} of ${spec.name}`)
-      const res = await d.http.send({
-        method: 'PUT', url, policy: d.transferPolicy, signal: d.signal, auth: false,
-        body: file.slice(r.offset, r.offset + r.size),
-        headers: {'Content-MD5': hexToB64(parts[i].hexMD5), 'Content-Length': String(r.size), 'Content-Type': contentType},
-      })
-      await res.body?.cancel()
-      const etag = res.headers.get('etag')
-      if (!etag) throw new ArtifactError(`artifacts: no ETag in the answer to part ${r.partNumber} of ${spec.name}`)
-      return {partNumber: r.partNumber, hexMD5: etag}
-    })))
-    await d.graphql.request({
-      query: COMPLETE_MULTIPART_UPLOAD,
-      operationName: 'CompleteMultipartUploadArtifact',
-      variables: {completeMultipartAction: 'Complete', completedParts: completed, artifactID: node.artifact!.id, storagePath: node.storagePath ?? '', uploadID: urls.uploadID},
-    }, {policy: d.graphqlPolicy, signal: d.signal})
+    const completed: UploadPart[] = await Promise.all(
+      ranges.map((r, i) =>
+        d.partLimiter.run(async () => {
+          const url = urlByPart.get(r.partNumber)
+          if (!url) throw new ArtifactError(`artifacts: no upload URL for part ${r.partNumber} of ${spec.name}`)
+          const res = await d.http.send({
+            method: 'PUT',
+            url,
+            policy: d.transferPolicy,
+            signal: d.signal,
+            auth: false,
+            body: file.slice(r.offset, r.offset + r.size),
+            headers: {'Content-MD5': hexToB64(parts[i].hexMD5), 'Content-Length': String(r.size), 'Content-Type': contentType},
+          })
+          await res.body?.cancel()
+          const etag = res.headers.get('etag')
+          if (!etag) throw new ArtifactError(`artifacts: no ETag in the answer to part ${r.partNumber} of ${spec.name}`)
+          return {partNumber: r.partNumber, hexMD5: etag}
+        }),
+      ),
+    )
+    await d.graphql.request(
+      {
+        query: COMPLETE_MULTIPART_UPLOAD,
+        operationName: 'CompleteMultipartUploadArtifact',
+        variables: {completeMultipartAction: 'Complete', completedParts: completed, artifactID: node.artifact!.id, storagePath: node.storagePath ?? '', uploadID: urls.uploadID},
+      },
+      {policy: d.graphqlPolicy, signal: d.signal},
+    )
     d.transfers.stats.delivered(spec.localPath)
   } catch (err) {
     d.transfers.stats.failed(spec.localPath)

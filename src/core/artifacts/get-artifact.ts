@@ -85,13 +85,29 @@ export async function getArtifact(o: GetArtifactOptions): Promise<GetArtifactRes
     const sourceName = `${data.project.artifactCollectionMembership?.artifactCollection?.name ?? parsed.name}:v${index}`
     const root = resolve(cwd, o.root ?? resolve(cwd, env.WANDB_ARTIFACT_DIR || 'artifacts', process.platform === 'win32' ? sourceName.replace(':', '-') : sourceName))
     const result = await downloadArtifact(
-      {graphql: api.graphql, http: api.http, transfers: api.transfers, cache: new ArtifactFileCache(userCacheDir(env)), graphqlPolicy: api.graphqlPolicy, transferPolicy: api.transferPolicy, signal: api.signal},
+      {
+        graphql: api.graphql,
+        http: api.http,
+        transfers: api.transfers,
+        cache: new ArtifactFileCache(userCacheDir(env)),
+        graphqlPolicy: api.graphqlPolicy,
+        transferPolicy: api.transferPolicy,
+        signal: api.signal,
+      },
       {artifactId: artifact.id, root, skipCache: o.skipCache, onProgress: o.onProgress},
     )
     log(`Artifact downloaded to ${root}`)
     return {
-      root, entity, project, name: parsed.name, version: index ?? null, type, artifactId: artifact.id,
-      downloaded: result.downloaded, reused: result.reused, skippedReferences: result.skippedReferences,
+      root,
+      entity,
+      project,
+      name: parsed.name,
+      version: index ?? null,
+      type,
+      artifactId: artifact.id,
+      downloaded: result.downloaded,
+      reused: result.reused,
+      skippedReferences: result.skippedReferences,
     }
   } finally {
     await api.close()

@@ -6,7 +6,13 @@ import {ArtifactInputError} from './errors.ts'
 
 /** The SDK's units (POW_10_BYTES), smallest first. */
 const UNITS: ReadonlyArray<readonly [string, number]> = [
-  ['B', 1], ['KB', 1e3], ['MB', 1e6], ['GB', 1e9], ['TB', 1e12], ['PB', 1e15], ['EB', 1e18],
+  ['B', 1],
+  ['KB', 1e3],
+  ['MB', 1e6],
+  ['GB', 1e9],
+  ['TB', 1e12],
+  ['PB', 1e15],
+  ['EB', 1e18],
 ]
 
 /**
@@ -31,9 +37,7 @@ export function toHumanSize(size: number): string {
 export function fromHumanSize(text: string): number {
   const m = /^(\d+\.?\d*)\s*(B|KB|MB|GB|TB|PB|EB)?\s*$/i.exec(text)
   if (!m) {
-    throw new ArtifactInputError(
-      `Invalid size ${JSON.stringify(text)}: expected a number with an optional unit B, KB, MB, GB, TB, PB or EB (powers of 1000), like 10GB, 1.5 GB or 500MB`,
-    )
+    throw new ArtifactInputError(`Invalid size ${JSON.stringify(text)}: expected a number with an optional unit B, KB, MB, GB, TB, PB or EB (powers of 1000), like 10GB, 1.5 GB or 500MB`)
   }
   const unit = (m[2] ?? 'B').toUpperCase()
   const value = UNITS.find(([u]) => u === unit)?.[1] ?? 1

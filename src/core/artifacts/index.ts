@@ -13,8 +13,16 @@ export type {FileDigest} from './digests.ts'
 export {downloadArtifact} from './downloader.ts'
 export type {DownloadRequest, DownloadResult, DownloaderDeps, TransferProgress} from './downloader.ts'
 export {
-  ArtifactError, ArtifactInputError, ArtifactMismatchError, ArtifactNotFoundError, ArtifactRunError, ArtifactSaveError, ArtifactTransferError,
-  DigestMismatchError, ManifestError, UnsafePathError,
+  ArtifactError,
+  ArtifactInputError,
+  ArtifactMismatchError,
+  ArtifactNotFoundError,
+  ArtifactRunError,
+  ArtifactSaveError,
+  ArtifactTransferError,
+  DigestMismatchError,
+  ManifestError,
+  UnsafePathError,
 } from './errors.ts'
 export {ArtifactFileCache, copyVerified, hasDigest, userCacheDir} from './file-cache.ts'
 export {getArtifact} from './get-artifact.ts'

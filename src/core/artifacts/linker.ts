@@ -53,18 +53,21 @@ export async function linkArtifact(graphql: GraphQLClient, req: LinkArtifactRequ
   if (isRegistryProject(req.portfolio_project)) entity = await resolveOrgEntityName(graphql, entity, req.portfolio_organization, o)
   if (req.server_id === '' && req.client_id === '') throw new ArtifactInputError('artifacts: artifact must have either server id or client id')
   const aliases = req.portfolio_aliases.map((alias) => ({artifactCollectionName: req.portfolio_name, alias}))
-  const data = await graphql.request<{linkArtifact: {versionIndex: number | null} | null}>({
-    query: LINK_ARTIFACT,
-    operationName: 'LinkArtifact',
-    variables: {
-      artifactPortfolioName: req.portfolio_name,
-      entityName: entity,
-      projectName: req.portfolio_project,
-      aliases: aliases.length > 0 ? aliases : null,
-      clientId: req.server_id !== '' ? null : req.client_id,
-      artifactId: req.server_id !== '' ? req.server_id : null,
+  const data = await graphql.request<{linkArtifact: {versionIndex: number | null} | null}>(
+    {
+      query: LINK_ARTIFACT,
+      operationName: 'LinkArtifact',
+      variables: {
+        artifactPortfolioName: req.portfolio_name,
+        entityName: entity,
+        projectName: req.portfolio_project,
+        aliases: aliases.length > 0 ? aliases : null,
+        clientId: req.server_id !== '' ? null : req.client_id,
+        artifactId: req.server_id !== '' ? req.server_id : null,
+      },
     },
-  }, o)
+    o,
+  )
   if (!data?.linkArtifact) throw new ArtifactError(`artifacts: LinkArtifact ${req.portfolio_name}: the server answered no result`)
   return data.linkArtifact.versionIndex ?? undefined
 }

@@ -9,8 +9,15 @@ import {Semaphore} from '../runtime/index.ts'
 import {defaultEntity, openCliApi, type CliApi} from './cli-api.ts'
 import {ArtifactInputError, ArtifactNotFoundError} from './errors.ts'
 import {
-  ARTIFACT_TYPE_ARTIFACT_COLLECTIONS, PROJECT_ARTIFACT_TYPE, PROJECT_ARTIFACT_TYPES, PROJECT_ARTIFACTS,
-  type ArtifactTypeArtifactCollectionsData, type CollectionNode, type ProjectArtifactsData, type ProjectArtifactTypeData, type ProjectArtifactTypesData,
+  ARTIFACT_TYPE_ARTIFACT_COLLECTIONS,
+  PROJECT_ARTIFACT_TYPE,
+  PROJECT_ARTIFACT_TYPES,
+  PROJECT_ARTIFACTS,
+  type ArtifactTypeArtifactCollectionsData,
+  type CollectionNode,
+  type ProjectArtifactsData,
+  type ProjectArtifactTypeData,
+  type ProjectArtifactTypesData,
 } from './gql-list.ts'
 import {toHumanSize} from './human-size.ts'
 import {isRegistryProject, resolveOrgEntityName} from './linker.ts'
@@ -118,10 +125,7 @@ class ProjectLister {
   }
 
   #request<T>(query: string, operationName: string, variables: Record<string, unknown>): Promise<T> {
-    return this.#api.graphql.request<T>(
-      {query, operationName, variables: {entity: this.#entity, project: this.#project, ...variables}},
-      {policy: this.#api.graphqlPolicy, signal: this.#api.signal},
-    )
+    return this.#api.graphql.request<T>({query, operationName, variables: {entity: this.#entity, project: this.#project, ...variables}}, {policy: this.#api.graphqlPolicy, signal: this.#api.signal})
   }
 
   get #where(): string {
@@ -178,7 +182,12 @@ class ProjectLister {
 
   async #latest(type: string, collection: string): Promise<{version: string; updatedAt: string; size: number} | null> {
     const data = await this.#request<ProjectArtifactsData>(PROJECT_ARTIFACTS, 'ProjectArtifacts', {
-      type, collection, cursor: null, perPage: 1, order: null, filters: COMMITTED_ONLY,
+      type,
+      collection,
+      cursor: null,
+      perPage: 1,
+      order: null,
+      filters: COMMITTED_ONLY,
     })
     const edge = data?.project?.artifactType?.artifactCollection?.artifacts?.edges.find((e) => e?.node)
     if (!edge?.node) return null
@@ -189,13 +198,23 @@ class ProjectLister {
 function rowOf(type: string, collection: string, latest: {version: string; updatedAt: string; size: number} | null): ArtifactRow {
   if (!latest) {
     return {
-      type, collection, version: null, name: collection, updatedAt: null, size: 0,
+      type,
+      collection,
+      version: null,
+      name: collection,
+      updatedAt: null,
+      size: 0,
       line: `${padEnd(type, 15)}${padEnd('N/A', 15)}${padStart('0 B', 15)} ${padEnd(collection, 20)} (no versions)`,
     }
   }
   const name = `${collection}:${latest.version}`
   return {
-    type, collection, version: latest.version, name, updatedAt: latest.updatedAt, size: latest.size,
+    type,
+    collection,
+    version: latest.version,
+    name,
+    updatedAt: latest.updatedAt,
+    size: latest.size,
     line: `${padEnd(type, 15)}${padEnd(latest.updatedAt, 15)}${padStart(toHumanSize(latest.size), 15)} ${padEnd(name, 20)}`,
   }
 }

@@ -8,7 +8,6 @@ import {HttpError, NetworkError, TimeoutError, UserFacingError, errorMessage, fi
 import {ARTIFACT_EXIT, artifactCommandError, sentence} from './cli-errors.ts'
 import {ArtifactError, ArtifactInputError, ArtifactNotFoundError} from './errors.ts'
 
-
 /**
  * The UserFacingError `artifact ls` ends with: bad input exits 2; a missing project or type
  * exits 1 (as wandb's "Could not find artifact type"); server failures as `artifact get`.

@@ -44,11 +44,7 @@ export async function multipartParts(path: string, fileSize: number, o: {thresho
   const limiter = new Semaphore(Math.max(1, Math.min(availableParallelism(), ranges.length)))
   const file = await open(path, 'r')
   try {
-    return await Promise.all(
-      ranges.map((r) =>
-        limiter.run(async () => ({partNumber: r.partNumber, hexMD5: await rangeMd5Hex(file, r.offset, r.size)})),
-      ),
-    )
+    return await Promise.all(ranges.map((r) => limiter.run(async () => ({partNumber: r.partNumber, hexMD5: await rangeMd5Hex(file, r.offset, r.size)}))))
   } finally {
     await file.close()
   }

@@ -83,8 +83,17 @@ export async function putArtifact(o: PutArtifactOptions): Promise<PutArtifactRes
   const runId = o.runId ?? randomBase36(8)
 
   const {record, stagingDir} = await buildLocalArtifact({
-    path: localPath, name, type, description: o.description, aliases, entity: '', project: '', runId,
-    skipCache: o.skipCache ?? false, policy: o.policy ?? 'mutable', stagingDir: defaultStagingDir(env),
+    path: localPath,
+    name,
+    type,
+    description: o.description,
+    aliases,
+    entity: '',
+    project: '',
+    runId,
+    skipCache: o.skipCache ?? false,
+    policy: o.policy ?? 'mutable',
+    stagingDir: defaultStagingDir(env),
   })
   let handedOver = false
   const api = openCliApi({baseUrl: o.baseUrl, apiKey: o.apiKey, env})
@@ -114,9 +123,10 @@ export async function putArtifact(o: PutArtifactOptions): Promise<PutArtifactRes
       await stream.close()
     }
     if (result.error !== '' || result.artifactId === '') throw new ArtifactSaveError('logArtifact', new Error(result.error || 'the server returned no artifact id'))
-    const version = await api.graphql
-      .request<ArtifactVersionData>({query: ARTIFACT_VERSION, operationName: 'ArtifactVersion', variables: {id: result.artifactId}}, {policy: api.graphqlPolicy})
-      .then((d) => d?.artifact?.versionIndex ?? undefined, () => undefined)
+    const version = await api.graphql.request<ArtifactVersionData>({query: ARTIFACT_VERSION, operationName: 'ArtifactVersion', variables: {id: result.artifactId}}, {policy: api.graphqlPolicy}).then(
+      (d) => d?.artifact?.versionIndex ?? undefined,
+      () => undefined,
+    )
     return {artifactId: result.artifactId, entity: result.run.entity, project: result.run.project, name, version, runId, warnings: result.warnings}
   } finally {
     await api.close()
@@ -216,7 +226,11 @@ async function startRun(stream: RunStream, r: {runId: string; entity: string; pr
   await stream.handle(PbRecord.create({record_type: {oneofKind: 'header', header: {}}}))
   const now = Date.now()
   const run = RunRecord.create({
-    run_id: r.runId, entity: r.entity, project: r.project, job_type: 'cli_put', host: hostname(),
+    run_id: r.runId,
+    entity: r.entity,
+    project: r.project,
+    job_type: 'cli_put',
+    host: hostname(),
     config: {update: [{key: 'path', value_json: JSON.stringify(r.path), nested_key: []}], remove: []},
     start_time: Timestamp.create({seconds: BigInt(Math.floor(now / 1000)), nanos: (now % 1000) * 1e6}),
     resume: r.resume,

@@ -59,8 +59,14 @@ export class RunArtifacts {
   download(request: DownloadArtifactRequest, operation?: Operation): Promise<DownloadResult> {
     return downloadArtifact(
       {
-        graphql: this.#o.graphql, http: this.#o.http, transfers: this.#o.transfers, cache: this.#cache, logger: this.#o.logger ?? nullLogger,
-        graphqlPolicy: this.#o.graphqlPolicy, transferPolicy: this.#o.transferPolicy, signal: this.#o.signal,
+        graphql: this.#o.graphql,
+        http: this.#o.http,
+        transfers: this.#o.transfers,
+        cache: this.#cache,
+        logger: this.#o.logger ?? nullLogger,
+        graphqlPolicy: this.#o.graphqlPolicy,
+        transferPolicy: this.#o.transferPolicy,
+        signal: this.#o.signal,
       },
       {artifactId: request.artifact_id, root: request.download_root, skipCache: request.skip_cache, pathPrefix: request.path_prefix || undefined, operation},
     )

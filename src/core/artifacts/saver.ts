@@ -19,8 +19,17 @@ import {ArtifactError, ArtifactSaveError, ArtifactTransferError} from './errors.
 import type {ArtifactFileCache} from './file-cache.ts'
 import {uploadArtifactFiles, type FileUploadDeps} from './file-uploads.ts'
 import {
-  CLIENT_ID_MAPPING, COMMIT_ARTIFACT, CREATE_ARTIFACT, CREATE_ARTIFACT_MANIFEST, UPDATE_ARTIFACT_MANIFEST, USE_ARTIFACT,
-  type ClientIdMappingData, type CreateArtifactData, type CreateArtifactManifestData, type ManifestAttrs, type UpdateArtifactManifestData,
+  CLIENT_ID_MAPPING,
+  COMMIT_ARTIFACT,
+  CREATE_ARTIFACT,
+  CREATE_ARTIFACT_MANIFEST,
+  UPDATE_ARTIFACT_MANIFEST,
+  USE_ARTIFACT,
+  type ClientIdMappingData,
+  type CreateArtifactData,
+  type CreateArtifactManifestData,
+  type ManifestAttrs,
+  type UpdateArtifactManifestData,
 } from './gql-save.ts'
 import {encodeManifest, isXxh128, manifestFromProto, type Manifest} from './manifest.ts'
 
@@ -91,8 +100,7 @@ async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
 
 async function runSave(d: SaverDeps, req: SaveRequest, manifest: Manifest): Promise<string> {
   const a = req.artifact
-  const gql = <T>(query: string, operationName: string, variables: Record<string, unknown>) =>
-    d.graphql.request<T>({query, operationName, variables}, {policy: d.graphqlPolicy, signal: d.signal})
+  const gql = <T>(query: string, operationName: string, variables: Record<string, unknown>) => d.graphql.request<T>({query, operationName, variables}, {policy: d.graphqlPolicy, signal: d.signal})
 
   await step('checkDigestAlgorithm', async () => {
     const xxh = a.digest_algorithm === 'MANIFEST_XXH128' || [...manifest.contents.values()].some((e) => e.ref === undefined && isXxh128(e))
@@ -106,11 +114,12 @@ async function runSave(d: SaverDeps, req: SaveRequest, manifest: Manifest): Prom
   })
   const artifactId = created.id
   const baseId = a.base_id || created.artifactSequence?.latestArtifact?.id || null
-  const useArtifact = () => step('useArtifact', async () => {
-    const input: Record<string, unknown> = {artifactID: artifactId, entityName: a.entity, projectName: a.project, runName: a.run_id, usedAs: null, clientMutationId: null}
-    if (await d.useArtifactEntityProject(d.signal)) Object.assign(input, {artifactEntityName: a.entity, artifactProjectName: a.project})
-    await gql(USE_ARTIFACT, 'UseArtifact', {input})
-  })
+  const useArtifact = () =>
+    step('useArtifact', async () => {
+      const input: Record<string, unknown> = {artifactID: artifactId, entityName: a.entity, projectName: a.project, runName: a.run_id, usedAs: null, clientMutationId: null}
+      if (await d.useArtifactEntityProject(d.signal)) Object.assign(input, {artifactEntityName: a.entity, artifactProjectName: a.project})
+      await gql(USE_ARTIFACT, 'UseArtifact', {input})
+    })
 
   if (created.state === 'COMMITTED') {
     if (a.use_after_commit) await useArtifact()
@@ -122,7 +131,9 @@ async function runSave(d: SaverDeps, req: SaveRequest, manifest: Manifest): Prom
 
   const {name: manifestName, type: manifestType} = manifestKind(a)
   const upsertVars = {artifactID: artifactId, baseArtifactID: baseId, name: manifestName, entityName: a.entity, projectName: a.project, runName: a.run_id, manifestType}
-  const first = await step('createManifest', async () => manifestAttrs(await gql<CreateArtifactManifestData>(CREATE_ARTIFACT_MANIFEST, 'CreateArtifactManifest', {...upsertVars, digest: '', includeUpload: false})))
+  const first = await step('createManifest', async () =>
+    manifestAttrs(await gql<CreateArtifactManifestData>(CREATE_ARTIFACT_MANIFEST, 'CreateArtifactManifest', {...upsertVars, digest: '', includeUpload: false})),
+  )
 
   await step('uploadFiles', () => uploadArtifactFiles(d, artifactId, first.id, manifest, req.operation))
   await step('resolveClientIDReferences', () => resolveClientIdReferences(d, manifest))

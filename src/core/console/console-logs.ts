@@ -73,20 +73,29 @@ export class ConsoleLogs {
     const onFileReady = options.onFileReady
     if (options.captureEnabled) {
       this.#file = new OutputFileWriter({
-        filesDir: options.filesDir, fileName: consoleFileName(this.#label), multipart: options.multipart ?? false,
-        chunkMaxBytes: options.chunkMaxBytes ?? 0, chunkMaxSeconds: options.chunkMaxSeconds ?? 0,
-        clock: options.clock, logger: options.logger, onFileReady: (path) => onFileReady?.(path),
+        filesDir: options.filesDir,
+        fileName: consoleFileName(this.#label),
+        multipart: options.multipart ?? false,
+        chunkMaxBytes: options.chunkMaxBytes ?? 0,
+        chunkMaxSeconds: options.chunkMaxSeconds ?? 0,
+        clock: options.clock,
+        logger: options.logger,
+        onFileReady: (path) => onFileReady?.(path),
       })
     }
     if (options.fileStreamSink) {
       this.#stream = new FileStreamWriter({
-        sink: options.fileStreamSink, lineOffset: options.lineOffset ?? 0,
+        sink: options.fileStreamSink,
+        lineOffset: options.lineOffset ?? 0,
         structured: typeof structured === 'function' ? structured : () => structured,
-        clock: options.clock, logger: options.logger,
+        clock: options.clock,
+        logger: options.logger,
       })
     }
     this.#model = new ConsoleLineModel({
-      editableLines: EDITABLE_LINES, maxLineLength: MAX_LINE_LENGTH, clock: options.clock,
+      editableLines: EDITABLE_LINES,
+      maxLineLength: MAX_LINE_LENGTH,
+      clock: options.clock,
       onChange: (n, line) => {
         this.#file?.updateLine(n, line)
         this.#stream?.updateLine(n, line)

@@ -16,11 +16,7 @@ const EXTENSION = '.log'
 /** Go's unicode.IsSpace for non-control code points (controls are removed before trimming). */
 const SPACE = /[ \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/
 const WINDOWS_FORBIDDEN = /[<>:"/\\|?*]/g
-const WINDOWS_RESERVED = new Set([
-  'CON', 'PRN', 'AUX', 'NUL',
-  ...Array.from({length: 9}, (_, i) => `COM${i + 1}`),
-  ...Array.from({length: 9}, (_, i) => `LPT${i + 1}`),
-])
+const WINDOWS_RESERVED = new Set(['CON', 'PRN', 'AUX', 'NUL', ...Array.from({length: 9}, (_, i) => `COM${i + 1}`), ...Array.from({length: 9}, (_, i) => `LPT${i + 1}`)])
 
 /**
  * Makes a label safe inside a file name, as Go core does for the platform it runs on.

@@ -44,7 +44,10 @@ export class FileStreamWriter {
   constructor(options: FileStreamWriterOptions) {
     this.#o = options
     this.#debouncer = new LineDebouncer({
-      periodMs: FILE_STREAM_PERIOD_MS, clock: options.clock, logger: options.logger, name: 'file_stream',
+      periodMs: FILE_STREAM_PERIOD_MS,
+      clock: options.clock,
+      logger: options.logger,
+      name: 'file_stream',
       flush: (batch) => this.#send(batch),
     })
   }

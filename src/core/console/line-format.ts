@@ -23,8 +23,7 @@ export function formatLineTimestamp(ms: number): string {
   const d = new Date(secondsPart * 1000)
   const frac = micros - secondsPart * 1_000_000
   return (
-    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}` +
-    `T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(frac, 6)}`
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}` + `T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(frac, 6)}`
   )
 }
 
@@ -33,9 +32,7 @@ export function formatChunkTimestamp(ms: number): {local: string; nanos: string}
   const micros = epochMicros(ms)
   const secondsPart = Math.floor(micros / 1_000_000)
   const d = new Date(secondsPart * 1000)
-  const local =
-    `${pad(d.getFullYear(), 4)}${pad(d.getMonth() + 1, 2)}${pad(d.getDate(), 2)}` +
-    `_${pad(d.getHours(), 2)}${pad(d.getMinutes(), 2)}${pad(d.getSeconds(), 2)}`
+  const local = `${pad(d.getFullYear(), 4)}${pad(d.getMonth() + 1, 2)}${pad(d.getDate(), 2)}` + `_${pad(d.getHours(), 2)}${pad(d.getMinutes(), 2)}${pad(d.getSeconds(), 2)}`
   return {local, nanos: pad((micros - secondsPart * 1_000_000) * 1000, 9)}
 }
 

@@ -63,7 +63,10 @@ export class OutputFileWriter {
   constructor(options: OutputFileWriterOptions) {
     this.#o = options
     this.#debouncer = new LineDebouncer({
-      periodMs: OUTPUT_FILE_PERIOD_MS, clock: options.clock, logger: options.logger, name: 'output file',
+      periodMs: OUTPUT_FILE_PERIOD_MS,
+      clock: options.clock,
+      logger: options.logger,
+      name: 'output file',
       flush: (batch) => this.#write(batch),
     })
   }

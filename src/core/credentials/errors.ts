@@ -13,7 +13,8 @@ export class InvalidBaseUrlError extends UserFacingError {
   constructor(url: string, reason: string, o: {source?: string; fromFile?: boolean; cause?: unknown} = {}) {
     const from = o.source ? ` (from ${o.source})` : ''
     super(`credentials: invalid base url ${url}: ${reason}`, `${JSON.stringify(url)}${from} is not a valid W&B server address: ${reason}`, {
-      cause: o.cause, exitCode: o.fromFile ? ExitCode.LOCAL_FILE : ExitCode.USAGE,
+      cause: o.cause,
+      exitCode: o.fromFile ? ExitCode.LOCAL_FILE : ExitCode.USAGE,
     })
     this.url = url
   }
@@ -93,7 +94,8 @@ export class ApiKeyRejectedError extends UserFacingError {
   readonly status: number | undefined
   constructor(baseUrl: string, detail: string, o: {status?: number; cause?: unknown} = {}) {
     super(`credentials: key rejected by ${baseUrl}: ${detail}`, `The API key was rejected by ${baseUrl}: ${detail}. Nothing was written.`, {
-      cause: o.cause, exitCode: ExitCode.AUTH,
+      cause: o.cause,
+      exitCode: ExitCode.AUTH,
     })
     this.baseUrl = baseUrl
     this.status = o.status
@@ -105,9 +107,14 @@ export class ServerUnreachableError extends UserFacingError {
   override name = 'ServerUnreachableError'
   readonly baseUrl: string
   constructor(baseUrl: string, detail: string, cause: unknown) {
-    super(`credentials: cannot verify with ${baseUrl}: ${detail}`, `Could not verify the API key with ${baseUrl}: ${detail}. Check the URL and your network; nothing was written. (--no-verify stores the key without checking it.)`, {
-      cause, exitCode: ExitCode.NETWORK,
-    })
+    super(
+      `credentials: cannot verify with ${baseUrl}: ${detail}`,
+      `Could not verify the API key with ${baseUrl}: ${detail}. Check the URL and your network; nothing was written. (--no-verify stores the key without checking it.)`,
+      {
+        cause,
+        exitCode: ExitCode.NETWORK,
+      },
+    )
     this.baseUrl = baseUrl
   }
 }
@@ -116,8 +123,12 @@ export class ServerUnreachableError extends UserFacingError {
 export class EntityNotAccessibleError extends UserFacingError {
   override name = 'EntityNotAccessibleError'
   constructor(entity: string, username: string, known: readonly string[]) {
-    super(`credentials: entity ${entity} not accessible to ${username}`, `The account ${username} cannot use the entity ${JSON.stringify(entity)}: it is neither its default entity nor one of its teams (${known.join(', ') || 'none'}). Nothing was written.`, {
-      exitCode: ExitCode.AUTH,
-    })
+    super(
+      `credentials: entity ${entity} not accessible to ${username}`,
+      `The account ${username} cannot use the entity ${JSON.stringify(entity)}: it is neither its default entity nor one of its teams (${known.join(', ') || 'none'}). Nothing was written.`,
+      {
+        exitCode: ExitCode.AUTH,
+      },
+    )
   }
 }

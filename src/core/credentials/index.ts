@@ -11,8 +11,16 @@ export type {BaseUrlSource, ResolveBaseUrlOptions, ResolvedBaseUrl} from './base
 export {resolveEnvironment} from './environment.ts'
 export type {Env, Environment} from './environment.ts'
 export {
-  ApiKeyFormatError, ApiKeyRejectedError, CredentialsFileError, EntityNotAccessibleError,
-  InvalidBaseUrlError, KeyInputError, NetrcSyntaxError, NoApiKeyError, ServerUnreachableError, SettingsFileSyntaxError,
+  ApiKeyFormatError,
+  ApiKeyRejectedError,
+  CredentialsFileError,
+  EntityNotAccessibleError,
+  InvalidBaseUrlError,
+  KeyInputError,
+  NetrcSyntaxError,
+  NoApiKeyError,
+  ServerUnreachableError,
+  SettingsFileSyntaxError,
 } from './errors.ts'
 export {DEFAULT_BASE_URL, appUrlOf, authorizeUrlOf, netlocOf, normalizeBaseUrl} from './host-url.ts'
 export {promptHidden, readExplicitKey} from './key-input.ts'

@@ -47,14 +47,14 @@ export class SettingsIni {
     this.#lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? []
     this.#eol = text.includes('\r\n') ? '\r\n' : '\n'
     this.#parse()
-    for (const o of this.#options) unescape(joined(o), o.line)
+    for (const o of this.#options) unescapeValue(joined(o), o.line)
   }
 
   /** The `[default]` settings (with `[DEFAULT]` fallbacks), values unescaped, in file order. */
   entries(): Map<string, string> {
     const out = new Map<string, string>()
     for (const section of [FALLBACK_SECTION, SETTINGS_SECTION]) {
-      for (const o of this.#options) if (o.section === section) out.set(o.key, unescape(joined(o), o.line))
+      for (const o of this.#options) if (o.section === section) out.set(o.key, unescapeValue(joined(o), o.line))
     }
     return out
   }
@@ -153,7 +153,7 @@ function joined(o: Option): string {
 }
 
 /** BasicInterpolation for the cases settings files have: `%%` is `%`; any other `%` is an error. */
-function unescape(value: string, line: number): string {
+function unescapeValue(value: string, line: number): string {
   return value.replace(/%(.?)/gs, (_m, next: string) => {
     if (next === '%') return '%'
     throw new IniSyntaxError(line, `"%" must be written "%%" (configparser interpolation): ${JSON.stringify(value)}`)

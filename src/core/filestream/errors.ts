@@ -14,5 +14,4 @@ export class FileStreamNotStartedError extends WandbError {
 }
 
 /** What users are shown once when the stream dies (Go core's wording). */
-export const FATAL_ERROR_TEXT =
-  'Fatal error while uploading data. Some run data will not be synced, but it will still be written to disk. Use `wandb sync` at the end of the run to try uploading.'
+export const FATAL_ERROR_TEXT = 'Fatal error while uploading data. Some run data will not be synced, but it will still be written to disk. Use `wandb sync` at the end of the run to try uploading.'

@@ -252,14 +252,16 @@ export class HttpFileStream implements FileStream {
       await this.#limiter.wait(this.#opts.signal)
       const op = this.#opts.operations?.start(uploadDescription(body))
       try {
-        const res = await withOperation(op, () => this.#http.send({
-          method: 'POST',
-          url: this.#url!,
-          headers: {'content-type': 'application/json', ...this.#opts.headers},
-          body: JSON.stringify(body),
-          policy: this.#tuning.policy,
-          signal: this.#opts.signal,
-        }))
+        const res = await withOperation(op, () =>
+          this.#http.send({
+            method: 'POST',
+            url: this.#url!,
+            headers: {'content-type': 'application/json', ...this.#opts.headers},
+            body: JSON.stringify(body),
+            policy: this.#tuning.policy,
+            signal: this.#opts.signal,
+          }),
+        )
         this.#limiter.observe(res.headers)
         this.#readResponse(await res.text().catch((err) => `<unreadable body: ${errorMessage(err)}>`))
       } finally {

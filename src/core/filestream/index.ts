@@ -4,7 +4,11 @@ export {EVENTS_FILE, HISTORY_FILE, OUTPUT_FILE, SUMMARY_FILE} from './file-strea
 export type {ConsoleRun, FileStream, FileStreamOffsets, FileStreamRequestBody, FileStreamTarget, FileStreamUpdate} from './file-stream.ts'
 export {HttpFileStream} from './http-file-stream.ts'
 export {
-  DEFAULT_HEARTBEAT_PERIOD_MS, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_TRANSMIT_INTERVAL_MS, resolveTuning,
+  DEFAULT_HEARTBEAT_PERIOD_MS,
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_REQUEST_BYTES,
+  DEFAULT_TRANSMIT_INTERVAL_MS,
+  resolveTuning,
 } from './options.ts'
 export type {FileStreamOptions, FileStreamSettings, Printer, ResolvedTuning} from './options.ts'
 export {ResponseRateLimiter} from './rate-limiter.ts'

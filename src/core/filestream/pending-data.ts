@@ -43,8 +43,7 @@ export class PendingData {
 
   /** Nothing to send (a heartbeat is not data). */
   get isEmpty(): boolean {
-    return this.history.length === 0 && this.events.length === 0 && this.summary === undefined && this.console.size === 0 &&
-      this.uploaded.size === 0 && !this.preempting && !this.complete
+    return this.history.length === 0 && this.events.length === 0 && this.summary === undefined && this.console.size === 0 && this.uploaded.size === 0 && !this.preempting && !this.complete
   }
 
   /** Drops everything (after a fatal error). */

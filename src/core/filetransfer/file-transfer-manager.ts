@@ -106,7 +106,11 @@ export class FileTransferManager {
 
   /** Queues an upload; resolves its outcome. Never rejects. */
   upload(task: UploadTask): Promise<Delivery> {
-    return this.#track(`upload ${task.path}`, () => this.#upload(task), () => this.stats.failed(task.path))
+    return this.#track(
+      `upload ${task.path}`,
+      () => this.#upload(task),
+      () => this.stats.failed(task.path),
+    )
   }
 
   /** Queues a download; resolves its outcome. Never rejects. */
@@ -163,9 +167,17 @@ export class FileTransferManager {
     const body = size === 0 ? new Uint8Array(0) : offset === 0 && size === info.size ? file : file.slice(offset, offset + size)
     this.#logger.debug('filetransfer: uploading', {path: task.path, url: redactUrl(task.url), size})
     task.operation?.setBytesOfTotal(0, size)
-    const res = await withOperation(task.operation, () => this.#http.send({
-      method: 'PUT', url: task.url, body, headers, policy: this.#policy, signal: this.#signal, auth: task.auth ?? false,
-    }))
+    const res = await withOperation(task.operation, () =>
+      this.#http.send({
+        method: 'PUT',
+        url: task.url,
+        body,
+        headers,
+        policy: this.#policy,
+        signal: this.#signal,
+        auth: task.auth ?? false,
+      }),
+    )
     await res.body?.cancel()
     task.operation?.setBytesOfTotal(size, size)
     this.stats.delivered(task.path)
@@ -176,9 +188,16 @@ export class FileTransferManager {
     await mkdir(dir, {recursive: true}).catch((err) => {
       throw new LocalFileError(`filetransfer: cannot create ${dir}: ${(err as Error).message}`, task.path, {cause: err})
     })
-    const res = await withOperation(task.operation, () => this.#http.send({
-      method: 'GET', url: task.url, headers: task.headers, policy: this.#policy, signal: this.#signal, auth: task.auth ?? false,
-    }))
+    const res = await withOperation(task.operation, () =>
+      this.#http.send({
+        method: 'GET',
+        url: task.url,
+        headers: task.headers,
+        policy: this.#policy,
+        signal: this.#signal,
+        auth: task.auth ?? false,
+      }),
+    )
     const tmp = join(dir, `.${basename(task.path)}.${randomBytes(6).toString('hex')}.tmp`)
     try {
       if (task.operation) await writeCounting(tmp, res, task.operation)

@@ -74,9 +74,18 @@ export async function buildJobArtifact(spec: JobArtifactSpec): Promise<JobArtifa
       contents,
     })
     const record = ArtifactRecord.create({
-      entity: spec.entity, project: spec.project, run_id: spec.runId, name: spec.name, metadata: spec.metadata, type: 'job',
-      aliases: [...spec.aliases, 'latest'], finalize: true, use_after_commit: true, user_created: true,
-      client_id: randomAlphanumeric(128), sequence_client_id: randomAlphanumeric(128),
+      entity: spec.entity,
+      project: spec.project,
+      run_id: spec.runId,
+      name: spec.name,
+      metadata: spec.metadata,
+      type: 'job',
+      aliases: [...spec.aliases, 'latest'],
+      finalize: true,
+      use_after_commit: true,
+      user_created: true,
+      client_id: randomAlphanumeric(128),
+      sequence_client_id: randomAlphanumeric(128),
       digest: artifactDigest(contents.map((e) => [e.path, e.digest] as const)),
       manifest,
     })

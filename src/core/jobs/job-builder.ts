@@ -131,9 +131,15 @@ export class JobBuilder {
       _partial: metadata.partial,
     }
     const artifact = await buildJobArtifact({
-      entity: run.entity, project: run.project, runId: run.runId, name: named.name, aliases: named.aliases,
+      entity: run.entity,
+      project: run.project,
+      runId: run.runId,
+      name: named.name,
+      aliases: named.aliases,
       metadata: declared ? this.#inputs.metadata(settings.filesDir, run.config) : '',
-      jobJson: jobJson(sourceInfo), filesDir: settings.filesDir, withDiff: type === 'repo',
+      jobJson: jobJson(sourceInfo),
+      filesDir: settings.filesDir,
+      withDiff: type === 'repo',
     })
     return {kind: 'artifact', artifact}
   }

@@ -81,7 +81,10 @@ export class JobInputs {
       inputTypes.set(WANDB_CONFIG_KEY, resolveTypes(filterTree(config, this.#runConfig.include, this.#runConfig.exclude)))
       if (this.#runConfig.schema !== undefined) inputSchemas.set(WANDB_CONFIG_KEY, parseSchema(this.#runConfig.schema, 'wandb.config'))
     }
-    const metadata = new Map<string, unknown>([['input_types', inputTypes], ['output_types', {wb_type: 'unknown'}]])
+    const metadata = new Map<string, unknown>([
+      ['input_types', inputTypes],
+      ['output_types', {wb_type: 'unknown'}],
+    ])
     if (inputSchemas.size > 0) metadata.set('input_schemas', inputSchemas)
     return jobJson(metadata)
   }

@@ -14,10 +14,7 @@ import type {RunMetadata} from './run-metadata.ts'
 export type SourceType = 'repo' | 'artifact' | 'image'
 
 /** The `source` object of wandb-job.json (fields in Go's order). */
-export type JobSource =
-  | {git: {remote: string; commit: string}; entrypoint: string[]; notebook: boolean}
-  | {artifact: string; entrypoint: string[]; notebook: boolean}
-  | {image: string}
+export type JobSource = {git: {remote: string; commit: string}; entrypoint: string[]; notebook: boolean} | {artifact: string; entrypoint: string[]; notebook: boolean} | {image: string}
 
 /** The run's code artifact, once a log_artifact of type "code" finished (id "" if its save failed). */
 export interface CodeArtifact {

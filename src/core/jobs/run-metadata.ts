@@ -56,8 +56,14 @@ export function parseRunMetadata(text: string): RunMetadata {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new JobBuildError(`jobs: ${METADATA_FILE} does not hold a JSON object`)
   const obj = raw as JsonObject
   const meta: RunMetadata = {
-    sourceType: str(obj, 'source_type'), partial: str(obj, '_partial'), root: str(obj, 'root'), docker: str(obj, 'docker'),
-    program: str(obj, 'program'), codePathLocal: str(obj, 'codePathLocal'), codePath: str(obj, 'codePath'), python: str(obj, 'python'),
+    sourceType: str(obj, 'source_type'),
+    partial: str(obj, '_partial'),
+    root: str(obj, 'root'),
+    docker: str(obj, 'docker'),
+    program: str(obj, 'program'),
+    codePathLocal: str(obj, 'codePathLocal'),
+    codePath: str(obj, 'codePath'),
+    python: str(obj, 'python'),
   }
   const git = field(obj, 'git')
   if (git !== undefined && git !== null) {

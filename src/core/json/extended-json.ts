@@ -70,12 +70,12 @@ class Parser {
     if (c === '{') return this.#object()
     if (c === '[') return this.#array()
     if (c === '"') return this.#string()
-    if (this.#s.startsWith('NaN', this.#i)) return (this.#i += 3), Number.NaN
-    if (this.#s.startsWith('Infinity', this.#i)) return (this.#i += 8), Number.POSITIVE_INFINITY
-    if (this.#s.startsWith('-Infinity', this.#i)) return (this.#i += 9), Number.NEGATIVE_INFINITY
-    if (this.#s.startsWith('true', this.#i)) return (this.#i += 4), true
-    if (this.#s.startsWith('false', this.#i)) return (this.#i += 5), false
-    if (this.#s.startsWith('null', this.#i)) return (this.#i += 4), null
+    if (this.#s.startsWith('NaN', this.#i)) return ((this.#i += 3), Number.NaN)
+    if (this.#s.startsWith('Infinity', this.#i)) return ((this.#i += 8), Number.POSITIVE_INFINITY)
+    if (this.#s.startsWith('-Infinity', this.#i)) return ((this.#i += 9), Number.NEGATIVE_INFINITY)
+    if (this.#s.startsWith('true', this.#i)) return ((this.#i += 4), true)
+    if (this.#s.startsWith('false', this.#i)) return ((this.#i += 5), false)
+    if (this.#s.startsWith('null', this.#i)) return ((this.#i += 4), null)
     const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.#s.slice(this.#i, this.#i + 400))
     if (!m) this.#fail('unexpected character')
     this.#i += m[0].length
@@ -86,7 +86,7 @@ class Parser {
     const out: Record<string, unknown> = {}
     this.#i++
     this.#ws()
-    if (this.#s[this.#i] === '}') return this.#i++, out
+    if (this.#s[this.#i] === '}') return (this.#i++, out)
     for (;;) {
       this.#ws()
       if (this.#s[this.#i] !== '"') this.#fail('expected a key')
@@ -107,7 +107,7 @@ class Parser {
     const out: unknown[] = []
     this.#i++
     this.#ws()
-    if (this.#s[this.#i] === ']') return this.#i++, out
+    if (this.#s[this.#i] === ']') return (this.#i++, out)
     for (;;) {
       out.push(this.#value())
       this.#ws()

@@ -34,7 +34,9 @@ export function compactJson(v: GoValue): string {
   if (typeof v === 'string') return compactString(v)
   if (Array.isArray(v)) return `[${v.map(compactJson).join(',')}]`
   // Go walks the map in random order; sorted keys keep ours deterministic.
-  return `{${sortedKeys(v).map((k) => `${compactString(k)}:${compactJson(v.get(k)!)}`).join(',')}}`
+  return `{${sortedKeys(v)
+    .map((k) => `${compactString(k)}:${compactJson(v.get(k)!)}`)
+    .join(',')}}`
 }
 
 const SHORT_ESCAPES: Record<string, string> = {'"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t'}

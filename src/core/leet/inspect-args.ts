@@ -24,13 +24,20 @@ export type LeetPlan =
 type FlagKind = 'bool' | 'string' | 'int' | 'duration'
 
 const INSPECT_FLAGS: Record<string, FlagKind> = {
-  'log-level': 'int', 'no-observability': 'bool', 'base-url': 'string', pprof: 'string',
-  'run-file': 'string', summary: 'bool', json: 'bool', follow: 'bool', 'idle-timeout': 'duration',
+  'log-level': 'int',
+  'no-observability': 'bool',
+  'base-url': 'string',
+  pprof: 'string',
+  'run-file': 'string',
+  summary: 'bool',
+  json: 'bool',
+  follow: 'bool',
+  'idle-timeout': 'duration',
 }
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True'])
 const FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False'])
-const UNIT_S: Record<string, number> = {ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600}
+const UNIT_S: Record<string, number> = {ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600}
 
 /** time.ParseDuration in seconds, or undefined. */
 export function parseGoDuration(text: string): number | undefined {
@@ -93,9 +100,12 @@ export function planLeet(args: readonly string[]): LeetPlan {
   if (rest.length > 1) return {kind: 'delegate', reason: 'unexpected argument', usageError: `unexpected argument ${goQuote(rest[1])}`}
   const bool = (name: string) => TRUE.has(values.get(name) ?? 'false')
   const options: InspectOptions = {
-    summary: bool('summary'), json: bool('json'), follow: bool('follow'),
+    summary: bool('summary'),
+    json: bool('json'),
+    follow: bool('follow'),
     idleTimeoutS: parseGoDuration(values.get('idle-timeout') ?? '10m')!,
-    runFile: values.get('run-file') ?? '', wandbDir: rest[0] ?? '',
+    runFile: values.get('run-file') ?? '',
+    wandbDir: rest[0] ?? '',
   }
   const problem = validateInspect(options)
   if (problem) return {kind: 'delegate', reason: problem, usageError: problem}

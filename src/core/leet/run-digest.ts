@@ -99,8 +99,12 @@ export class RunDigest {
 
   #applyRun(run: RunRecord): void {
     this.run = {
-      id: run.run_id, entity: run.entity, project: run.project, displayName: run.display_name,
-      notes: run.notes, tags: [...run.tags],
+      id: run.run_id,
+      entity: run.entity,
+      project: run.project,
+      displayName: run.display_name,
+      notes: run.notes,
+      tags: [...run.tags],
       startTime: run.start_time ? {seconds: run.start_time.seconds, nanos: run.start_time.nanos} : undefined,
     }
     if (run.config) this.config.apply(run.config)

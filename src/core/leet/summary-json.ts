@@ -32,9 +32,17 @@ export function summaryJson(digest: RunDigest, nowMs: number): string {
     ['last_write', time(digest.lastWrite)],
     ['summary', withoutWandb(digest.summary.toNested())],
     ['config', withoutWandb(digest.config.toNested())],
-    ['console', tail.map((line) => new Map<string, JsonOut>([
-      ['time', time(line.time)], ['stream', line.isStderr ? 'stderr' : 'stdout'], ['line', line.content],
-    ]))],
+    [
+      'console',
+      tail.map(
+        (line) =>
+          new Map<string, JsonOut>([
+            ['time', time(line.time)],
+            ['stream', line.isStderr ? 'stderr' : 'stdout'],
+            ['line', line.content],
+          ]),
+      ),
+    ],
     ['console_lines', BigInt(lines.length)],
     ['start_time', run.startTime ? time(run.startTime) : null],
     ['exit_code', digest.exit ? BigInt(digest.exit.exit_code) : null],

@@ -22,7 +22,11 @@ export function errorFromWbResponse(body: unknown): string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return ''
   const o = value as {error?: unknown; errors?: unknown}
   if ('error' in o) return messageOf(o.error)
-  if (Array.isArray(o.errors)) return o.errors.map(messageOf).filter((m) => m !== '').join('; ')
+  if (Array.isArray(o.errors))
+    return o.errors
+      .map(messageOf)
+      .filter((m) => m !== '')
+      .join('; ')
   return ''
 }
 
@@ -34,8 +38,17 @@ function messageOf(v: unknown): string {
 
 /** Reason phrases for responses that carry none (HTTP/2), as Go's http.StatusText gives them. */
 const REASONS: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout', 409: 'Conflict',
-  425: 'Too Early', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  425: 'Too Early',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
   504: 'Gateway Timeout',
 }
 

@@ -32,10 +32,7 @@ export async function createRunFiles(
   vars: {entity: string; project: string; run: string; files: string[]},
   o: {policy?: RetryPolicy; signal?: AbortSignal} = {},
 ): Promise<CreateRunFilesResult> {
-  const data = await gql.request<Response>(
-    {query: CREATE_RUN_FILES_DOCUMENT, operationName: 'CreateRunFiles', variables: vars},
-    {policy: o.policy ?? GRAPHQL_POLICY, signal: o.signal},
-  )
+  const data = await gql.request<Response>({query: CREATE_RUN_FILES_DOCUMENT, operationName: 'CreateRunFiles', variables: vars}, {policy: o.policy ?? GRAPHQL_POLICY, signal: o.signal})
   const result = data?.createRunFiles
   if (!result) throw new CreateRunFilesError('runfiles: CreateRunFiles returned no result')
   const files = result.files ?? []

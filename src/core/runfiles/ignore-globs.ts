@@ -5,7 +5,7 @@
  */
 
 const SYNTAX = /[\\^$.*+?()[\]{}|/]/g
-const CLASS_SYNTAX = /[\\\]\[^-]/g
+const CLASS_SYNTAX = /[\\\][^-]/g
 
 /** The RegExp for a Go filepath.Match pattern, or undefined when the pattern is malformed. */
 export function globToRegExp(pattern: string): RegExp | undefined {

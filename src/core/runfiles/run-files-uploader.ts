@@ -1,10 +1,7 @@
 import {existsSync} from 'node:fs'
 import {isAbsolute, join, posix, sep} from 'node:path'
 import {GRAPHQL_POLICY, type GraphQLClient, type RetryPolicy} from '../api/index.ts'
-import {
-  failedDelivery, parseUploadHeaders, summarizeDeliveries, type Delivery, type DeliverySummary, type FileKind,
-  type FileTransferManager,
-} from '../filetransfer/index.ts'
+import {failedDelivery, parseUploadHeaders, summarizeDeliveries, type Delivery, type DeliverySummary, type FileKind, type FileTransferManager} from '../filetransfer/index.ts'
 import {nullLogger, type Logger} from '../observability/index.ts'
 import type {Operations} from '../operations/index.ts'
 import {FilesItem_FileType, FilesItem_PolicyType, type FilesRecord} from '../proto.ts'

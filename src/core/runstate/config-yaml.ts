@@ -165,8 +165,7 @@ function analyze(s: string): {plainAllowed: boolean; singleAllowed: boolean; blo
     }
     precededByWhitespace = c === ' ' || c === '\t' || BREAKS.has(c)
   })
-  const plainAllowed = !(indicators || leadingSpace || leadingBreak || trailingSpace || trailingBreak || breakSpace
-    || spaceBreak || tabs || special || lineBreaks)
+  const plainAllowed = !(indicators || leadingSpace || leadingBreak || trailingSpace || trailingBreak || breakSpace || spaceBreak || tabs || special || lineBreaks)
   const singleAllowed = !(breakSpace || spaceBreak || tabs || special)
   const blockAllowed = !(trailingSpace || spaceBreak || special)
   return {plainAllowed, singleAllowed, blockAllowed}
@@ -183,8 +182,21 @@ function isPrintable(c: string): boolean {
 }
 
 const ESCAPES: Record<string, string> = {
-  '\0': '0', '\x07': 'a', '\b': 'b', '\t': 't', '\n': 'n', '\v': 'v', '\f': 'f', '\r': 'r', '\x1b': 'e',
-  '"': '"', '\\': '\\', '\u0085': 'N', '\u00a0': '_', '\u2028': 'L', '\u2029': 'P',
+  '\0': '0',
+  '\x07': 'a',
+  '\b': 'b',
+  '\t': 't',
+  '\n': 'n',
+  '\v': 'v',
+  '\f': 'f',
+  '\r': 'r',
+  '\x1b': 'e',
+  '"': '"',
+  '\\': '\\',
+  '\u0085': 'N',
+  '\u00a0': '_',
+  '\u2028': 'L',
+  '\u2029': 'P',
 }
 
 function doubleQuoted(s: string): string {
@@ -237,8 +249,28 @@ function literalBlock(s: string, indent: number): string {
 
 const OLD_BOOLS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'])
 const WORDS = new Set([
-  '~', 'null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
-  '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF', '.nan', '.NaN', '.NAN',
+  '~',
+  'null',
+  'Null',
+  'NULL',
+  'true',
+  'True',
+  'TRUE',
+  'false',
+  'False',
+  'FALSE',
+  '.inf',
+  '.Inf',
+  '.INF',
+  '+.inf',
+  '+.Inf',
+  '+.INF',
+  '-.inf',
+  '-.Inf',
+  '-.INF',
+  '.nan',
+  '.NaN',
+  '.NAN',
 ])
 const INT = /^[-+]?(?:0b[01]+|0o[0-7]+|0x[0-9a-fA-F]+|[0-9]+)$/
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/

@@ -17,9 +17,7 @@
  * summaries, a runtime summary record and a summary record of the row's changed values are
  * emitted; then the history record.
  */
-import {
-  build, Record, SummaryItem, SummaryRecord, type MetricRecord, type PartialHistoryRequest, type SampledHistoryItem,
-} from '../proto.ts'
+import {build, Record, SummaryItem, SummaryRecord, type MetricRecord, type PartialHistoryRequest, type SampledHistoryItem} from '../proto.ts'
 import {MetricRecordError, type RunStateError} from './errors.ts'
 import {RunHistorySampler} from './history-sampler.ts'
 import {fromInt64} from './history-value.ts'
@@ -188,10 +186,7 @@ export class HistoryProcessor {
   #runtimeSummary(): Record {
     const seconds = String(Math.trunc(this.#runtimeSeconds()))
     const record = build(SummaryRecord, {
-      update: [
-        build(SummaryItem, {nested_key: ['_wandb', 'runtime'], value_json: seconds}),
-        build(SummaryItem, {key: '_runtime', value_json: seconds}),
-      ],
+      update: [build(SummaryItem, {nested_key: ['_wandb', 'runtime'], value_json: seconds}), build(SummaryItem, {key: '_runtime', value_json: seconds})],
     })
     this.summary.applyRecord(record)
     return build(Record, {record_type: {oneofKind: 'summary', summary: record}})

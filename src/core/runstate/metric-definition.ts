@@ -7,9 +7,7 @@
  * min/max/mean/last/first into the tracked set (best and copy are ignored), a goal is stored, and
  * a record with a name marks the definition explicit.
  */
-import {
-  MetricControl, MetricOptions, MetricRecord, MetricRecord_MetricGoal, MetricSummary as MetricSummaryProto,
-} from '../proto.ts'
+import {MetricControl, MetricOptions, MetricRecord, MetricRecord_MetricGoal, MetricSummary as MetricSummaryProto} from '../proto.ts'
 import {SummaryFlag, type SummaryFlags} from './metric-summary.ts'
 
 /** A metric definition after merging every record for it (see the module comment). */
@@ -32,7 +30,12 @@ export interface DefinedMetric {
 
 /** The definition of a metric nobody defined. */
 export const EMPTY_METRIC: DefinedMetric = {
-  stepSync: false, stepMetric: '', hidden: false, explicit: false, noSummary: false, summaryFlags: 0,
+  stepSync: false,
+  stepMetric: '',
+  hidden: false,
+  explicit: false,
+  noSummary: false,
+  summaryFlags: 0,
   goal: MetricRecord_MetricGoal.GOAL_UNSET,
 }
 

@@ -12,10 +12,7 @@ import {EMPTY_METRIC, metricToRecord, type DefinedMetric} from './metric-definit
 import {protoEncodeToDict} from './proto-dict.ts'
 
 /** Encodes the definitions for `_wandb.m` (see the module comment). */
-export function encodeMetricsForConfig(
-  defined: ReadonlyMap<string, DefinedMetric>,
-  globs: ReadonlyMap<string, DefinedMetric>,
-): Record<string, unknown>[] {
+export function encodeMetricsForConfig(defined: ReadonlyMap<string, DefinedMetric>, globs: ReadonlyMap<string, DefinedMetric>): Record<string, unknown>[] {
   const encoded: Record<string, unknown>[] = []
   const indexByName = new Map<string, number>()
 

@@ -117,8 +117,7 @@ export class RunConfig {
 
   /** One ConfigItem per top-level key, value_json `{"value": <subtree>}` (run_result's config). */
   toWrappedItems(): ConfigItem[] {
-    return Object.entries(this.toWrappedJson()).map(([key, wrapped]) =>
-      ConfigItem.create({key, value_json: stringifyExtendedJson(wrapped)}))
+    return Object.entries(this.toWrappedJson()).map(([key, wrapped]) => ConfigItem.create({key, value_json: stringifyExtendedJson(wrapped)}))
   }
 
   /** config.yaml: the wrapped values as YAML in yaml.v3's style (keys sorted; see config-yaml.ts). */

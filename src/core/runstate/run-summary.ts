@@ -78,9 +78,7 @@ export class RunSummary {
       const value = summary.shownValue()
       if (value === undefined) continue
       const valueJson = stringifyExtendedJson(value)
-      items.push(path.length === 1
-        ? SummaryItem.create({key: path[0], value_json: valueJson})
-        : SummaryItem.create({nested_key: [...path], value_json: valueJson}))
+      items.push(path.length === 1 ? SummaryItem.create({key: path[0], value_json: valueJson}) : SummaryItem.create({nested_key: [...path], value_json: valueJson}))
     }
     return items
   }

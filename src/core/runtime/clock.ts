@@ -16,10 +16,13 @@ export const systemClock: Clock = {
         reject(signal.reason)
         return
       }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, Math.max(0, ms))
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        },
+        Math.max(0, ms),
+      )
       const onAbort = () => {
         clearTimeout(timer)
         reject(signal!.reason)

@@ -53,12 +53,18 @@ export async function applyResume(mode: string, gql: GraphQLClient, params: RunP
   const exists = started(bucket)
   if (!exists) {
     if (mode === 'must') {
-      throw new RunInitError(ErrorCode.USAGE, `You provided an invalid value for the \`resume\` argument. The value 'must' is not a valid option for resuming the run (${params.runId}) that has not been initialized. Please check your inputs and try again with a valid run ID. If you are trying to start a new run, please omit the \`resume\` argument or use \`resume='allow'\`.`)
+      throw new RunInitError(
+        ErrorCode.USAGE,
+        `You provided an invalid value for the \`resume\` argument. The value 'must' is not a valid option for resuming the run (${params.runId}) that has not been initialized. Please check your inputs and try again with a valid run ID. If you are trying to start a new run, please omit the \`resume\` argument or use \`resume='allow'\`.`,
+      )
     }
     return
   }
   if (mode === 'never') {
-    throw new RunInitError(ErrorCode.USAGE, `You provided an invalid value for the \`resume\` argument.  The value 'never' is not a valid option for resuming a run (${params.runId}) that already exists.  Please check your inputs and try again with a valid value for the \`resume\` argument.`)
+    throw new RunInitError(
+      ErrorCode.USAGE,
+      `You provided an invalid value for the \`resume\` argument.  The value 'never' is not a valid option for resuming a run (${params.runId}) that already exists.  Please check your inputs and try again with a valid value for the \`resume\` argument.`,
+    )
   }
   try {
     adoptResumedRun(bucket, params, config)
@@ -112,9 +118,7 @@ export function applyFork(params: RunParams, from: {run: string; metric: string;
 }
 
 /** resume_from on the same run: the server rewinds it; history continues at value+1. */
-export async function applyRewind(
-  gql: GraphQLClient | undefined, params: RunParams, config: RunConfig, at: {run: string; metric: string; value: number}, signal: AbortSignal,
-): Promise<void> {
+export async function applyRewind(gql: GraphQLClient | undefined, params: RunParams, config: RunConfig, at: {run: string; metric: string; value: number}, signal: AbortSignal): Promise<void> {
   if (at.run !== params.runId) throw new RunInitError(ErrorCode.USAGE, 'resume_from run id must match the current run id')
   if (at.metric !== '_step') throw new RunInitError(ErrorCode.UNSUPPORTED, 'resume_from only supports `_step` metric name currently')
   params.startingStep = BigInt(Math.trunc(at.value)) + 1n
@@ -122,10 +126,14 @@ export async function applyRewind(
   if (!gql) return
   let data: RewindRunData
   try {
-    data = await gql.request<RewindRunData>({
-      query: REWIND_RUN, operationName: 'RewindRun',
-      variables: {runName: params.runId, entity: params.entity || null, project: params.project || null, metricName: at.metric, metricValue: at.value},
-    }, {signal})
+    data = await gql.request<RewindRunData>(
+      {
+        query: REWIND_RUN,
+        operationName: 'RewindRun',
+        variables: {runName: params.runId, entity: params.entity || null, project: params.project || null, metricName: at.metric, metricValue: at.value},
+      },
+      {signal},
+    )
   } catch (err) {
     const detail = err instanceof HttpError ? err.bodySnippet : errorMessage(err)
     throw new RunInitError(ErrorCode.COMMUNICATION, `failed to rewind run: ${detail}`, {cause: err})

@@ -1,6 +1,10 @@
 /** The run on the W&B server: init (resume/fork/rewind + UpsertBucket), debounced updates. */
 export {
-  COREWEAVE_METADATA_BASE_URL, COREWEAVE_METADATA_ENDPOINT, CoreWeaveProbe, ORGANIZATION_COREWEAVE_ORGANIZATION_ID, metadataUrl,
+  COREWEAVE_METADATA_BASE_URL,
+  COREWEAVE_METADATA_ENDPOINT,
+  CoreWeaveProbe,
+  ORGANIZATION_COREWEAVE_ORGANIZATION_ID,
+  metadataUrl,
   parseCoreWeaveMetadata,
 } from './coreweave-probe.ts'
 export type {CoreWeaveProbeOptions} from './coreweave-probe.ts'

@@ -242,7 +242,10 @@ export class RunUpserter {
     this.#configDirty = false
     this.#chain = this.#chain
       .then(() => op.run(() => this.#upsert(params, config)))
-      .then(() => undefined, (err) => this.#o.logger.captureError('runupserter: failed to upload run changes', err))
+      .then(
+        () => undefined,
+        (err) => this.#o.logger.captureError('runupserter: failed to upload run changes', err),
+      )
       .finally(() => op.finish())
   }
 
@@ -312,7 +315,11 @@ function toInitError(err: unknown, timedOut: boolean): RunInitError {
 function gqlErrorText(body: string): string {
   try {
     const parsed = JSON.parse(body) as {errors?: Array<{message?: string} | string>; error?: string | {message?: string}}
-    if (Array.isArray(parsed.errors)) return parsed.errors.map((e) => (typeof e === 'string' ? e : (e.message ?? ''))).filter(Boolean).join('; ')
+    if (Array.isArray(parsed.errors))
+      return parsed.errors
+        .map((e) => (typeof e === 'string' ? e : (e.message ?? '')))
+        .filter(Boolean)
+        .join('; ')
     if (typeof parsed.error === 'string') return parsed.error
     if (parsed.error?.message) return parsed.error.message
   } catch {

@@ -136,9 +136,7 @@ export class Connection {
       } catch (err) {
         this.#logger.captureError(`connection: handling ${request.server_request_type.oneofKind} failed`, err)
         if (request.request_id) {
-          this.responder(request.request_id).respond(
-            ServerResponse.create({server_response_type: {oneofKind: 'error_response', error_response: {message: errorMessage(err)}}}),
-          )
+          this.responder(request.request_id).respond(ServerResponse.create({server_response_type: {oneofKind: 'error_response', error_response: {message: errorMessage(err)}}}))
         }
       }
     }

@@ -245,7 +245,13 @@ async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)))
   try {
-    return await Promise.race([work.then(() => true, () => true), timeout])
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ])
   } finally {
     clearTimeout(timer)
   }

@@ -1,8 +1,17 @@
 import type {Logger} from '../observability/index.ts'
 import type {
-  ApiRequest, ApiResponse, ServerApiInitRequest, ServerApiInitResponse, ServerAuthenticateRequest,
-  ServerAuthenticateResponse, ServerInitSyncRequest, ServerInitSyncResponse, ServerSyncRequest, ServerSyncResponse,
-  ServerSyncStatusRequest, ServerSyncStatusResponse,
+  ApiRequest,
+  ApiResponse,
+  ServerApiInitRequest,
+  ServerApiInitResponse,
+  ServerAuthenticateRequest,
+  ServerAuthenticateResponse,
+  ServerInitSyncRequest,
+  ServerInitSyncResponse,
+  ServerSyncRequest,
+  ServerSyncResponse,
+  ServerSyncStatusRequest,
+  ServerSyncStatusResponse,
 } from '../proto.ts'
 import type {StreamFactory} from './run-stream.ts'
 import type {StreamRegistry} from './stream-registry.ts'

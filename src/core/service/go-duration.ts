@@ -1,6 +1,6 @@
 import {WandbError} from '../errors.ts'
 
-const UNIT_MS: Record<string, number> = {ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000}
+const UNIT_MS: Record<string, number> = {ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000}
 
 /**
  * Parses a Go duration string ("10m", "1h30m", "1.5s", "300ms", "0") into milliseconds, as the

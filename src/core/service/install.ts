@@ -23,7 +23,11 @@ export async function findWandbPackage(python: string): Promise<string> {
   }
   const [out, errText, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   if (code !== 0) {
-    throw new UserFacingError(`install: wandb not importable with ${python}`, `${python} cannot import wandb (exit ${code}). Install it first (pip install wandb).\n${errText.trim().split('\n').pop() ?? ''}`, {exitCode: 8})
+    throw new UserFacingError(
+      `install: wandb not importable with ${python}`,
+      `${python} cannot import wandb (exit ${code}). Install it first (pip install wandb).\n${errText.trim().split('\n').pop() ?? ''}`,
+      {exitCode: 8},
+    )
   }
   const [dir] = out.trim().split('\n')
   if (!dir || !existsSync(join(dir, 'bin'))) throw new UserFacingError('install: no wandb/bin', `The wandb package at ${dir} has no bin/ directory.`, {exitCode: 8})

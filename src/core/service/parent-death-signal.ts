@@ -21,7 +21,7 @@ export function setParentDeathSignal(expectedParent: number): number {
     if (!path) throw new WandbError('service: libc not found')
     const lib = dlopen(path, {prctl: {args: [FFIType.i32, FFIType.u64], returns: FFIType.i32}})
     prctl = (o, a) => lib.symbols.prctl(o, a) as number
-  } catch (err) {
+  } catch (_err) {
     return 127 + 38 // ENOSYS: the call is not available
   }
   if (prctl(PR_SET_PDEATHSIG, SIGTERM) !== 0) return 127 + 1

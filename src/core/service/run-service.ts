@@ -54,8 +54,12 @@ export async function runService(o: ServiceOptions): Promise<number> {
   }
   const {logger, path: coreLogPath, close} = openCoreLog(o.logLevel)
   logger.info('main: starting server', {
-    'port-filename': o.portFilename, pid: o.pid, detached: o.detached, 'idle-timeout': o.idleTimeoutMs,
-    'log-level': o.logLevel, version: `${WANDB_PROTOCOL_VERSION}+nexus.${NEXUS_VERSION}`,
+    'port-filename': o.portFilename,
+    pid: o.pid,
+    detached: o.detached,
+    'idle-timeout': o.idleTimeoutMs,
+    'log-level': o.logLevel,
+    version: `${WANDB_PROTOCOL_VERSION}+nexus.${NEXUS_VERSION}`,
   })
   if (o.notShared) logger.info('main: not sharing the node service', {reason: o.notShared})
   const deps: StreamDeps = {logger, coreLogPath, logLevel: o.logLevel, print: o.print, monitor: o.monitor}

@@ -201,15 +201,30 @@ export class RunSettings {
   /** Retry/timeout overrides for each HTTP client, as the SDK's x_* settings give them. */
   get graphqlOverrides() {
     const p = this.proto
-    return {maxRetries: num(p.x_graphql_retry_max), waitMinSeconds: num(p.x_graphql_retry_wait_min_seconds), waitMaxSeconds: num(p.x_graphql_retry_wait_max_seconds), timeoutSeconds: num(p.x_graphql_timeout_seconds)}
+    return {
+      maxRetries: num(p.x_graphql_retry_max),
+      waitMinSeconds: num(p.x_graphql_retry_wait_min_seconds),
+      waitMaxSeconds: num(p.x_graphql_retry_wait_max_seconds),
+      timeoutSeconds: num(p.x_graphql_timeout_seconds),
+    }
   }
   get fileStreamOverrides() {
     const p = this.proto
-    return {maxRetries: num(p.x_file_stream_retry_max), waitMinSeconds: num(p.x_file_stream_retry_wait_min_seconds), waitMaxSeconds: num(p.x_file_stream_retry_wait_max_seconds), timeoutSeconds: num(p.x_file_stream_timeout_seconds)}
+    return {
+      maxRetries: num(p.x_file_stream_retry_max),
+      waitMinSeconds: num(p.x_file_stream_retry_wait_min_seconds),
+      waitMaxSeconds: num(p.x_file_stream_retry_wait_max_seconds),
+      timeoutSeconds: num(p.x_file_stream_timeout_seconds),
+    }
   }
   get fileTransferOverrides() {
     const p = this.proto
-    return {maxRetries: num(p.x_file_transfer_retry_max), waitMinSeconds: num(p.x_file_transfer_retry_wait_min_seconds), waitMaxSeconds: num(p.x_file_transfer_retry_wait_max_seconds), timeoutSeconds: num(p.x_file_transfer_timeout_seconds)}
+    return {
+      maxRetries: num(p.x_file_transfer_retry_max),
+      waitMinSeconds: num(p.x_file_transfer_retry_wait_min_seconds),
+      waitMaxSeconds: num(p.x_file_transfer_retry_wait_max_seconds),
+      timeoutSeconds: num(p.x_file_transfer_timeout_seconds),
+    }
   }
   get fileStreamTransmitIntervalSeconds(): number | undefined {
     return num(this.proto.x_file_stream_transmit_interval)

@@ -7,7 +7,14 @@ import {NEXUS_VERSION, WANDB_PROTOCOL_VERSION} from '../version.ts'
  * home and cache directories, library paths), whether read at start or per request.
  */
 const KEY_ENV_PATTERNS: RegExp[] = [
-  /^WANDB_/i, /^_WANDB_/i, /^NEXUS_/i, /_PROXY$/i, /^SSL_CERT_/i, /^NODE_/i, /^BUN_/i, /^XDG_/i,
+  /^WANDB_/i,
+  /^_WANDB_/i,
+  /^NEXUS_/i,
+  /_PROXY$/i,
+  /^SSL_CERT_/i,
+  /^NODE_/i,
+  /^BUN_/i,
+  /^XDG_/i,
   /^(HOME|USERPROFILE|NETRC|TMPDIR|TMP|TEMP|TZ|LANG|LC_ALL|LD_LIBRARY_PATH|NVML_DLL_PATH|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|GIT_PYTHON_GIT_EXECUTABLE|LOCALAPPDATA|WINDIR|PATH)$/i,
 ]
 
@@ -17,9 +24,22 @@ const KEY_ENV_PATTERNS: RegExp[] = [
  * its own WANDB_RUN_ID).
  */
 export const PER_RUN_ENV = new Set([
-  'WANDB_RUN_ID', 'WANDB_NAME', 'WANDB_NOTES', 'WANDB_TAGS', 'WANDB_RUN_GROUP', 'WANDB_JOB_TYPE', 'WANDB_JOB_NAME',
-  'WANDB_RESUME', 'WANDB_RESUME_FROM', 'WANDB_FORK_FROM', 'WANDB_SERVICE', 'WANDB_SWEEP_ID', 'WANDB_SWEEP_PARAM_PATH',
-  'WANDB_START_METHOD', 'WANDB_PROGRAM', 'WANDB_NOTEBOOK_NAME',
+  'WANDB_RUN_ID',
+  'WANDB_NAME',
+  'WANDB_NOTES',
+  'WANDB_TAGS',
+  'WANDB_RUN_GROUP',
+  'WANDB_JOB_TYPE',
+  'WANDB_JOB_NAME',
+  'WANDB_RESUME',
+  'WANDB_RESUME_FROM',
+  'WANDB_FORK_FROM',
+  'WANDB_SERVICE',
+  'WANDB_SWEEP_ID',
+  'WANDB_SWEEP_PARAM_PATH',
+  'WANDB_START_METHOD',
+  'WANDB_PROGRAM',
+  'WANDB_NOTEBOOK_NAME',
 ])
 /** Nexus variables that only decide whether and how long to share, not what a run does. */
 const SHARING_ENV = new Set(['NEXUS_SHARED_SERVICE', 'NEXUS_SHARED_IDLE'])

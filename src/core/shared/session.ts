@@ -45,7 +45,11 @@ export class Session {
     this.id = deps.id
     this.#deps = deps
     this.ended = new Promise((r) => (this.#resolveEnded = r))
-    this.#channel = ControlChannel.overSocket(socket, (m) => this.#onMessage(m), (err) => deps.logger.captureError('session: bad control message', err))
+    this.#channel = ControlChannel.overSocket(
+      socket,
+      (m) => this.#onMessage(m),
+      (err) => deps.logger.captureError('session: bad control message', err),
+    )
     void this.#channel.closed.then(() => {
       if (!this.#opening) this.#resolveEnded(-1)
       else if (!this.#ended) deps.logger.info('session: the stand-in is gone; its runs go on until their SDK process ends', {session: this.id})

@@ -107,7 +107,7 @@ async function serve(link: NodeLink, o: StandInOptions, build: string, key: stri
   void channel.closed.then(() => {
     if (settled) return
     if (opened) {
-      writeSync(2, 'nexus: the shared node service ended without finishing this process\'s runs; their .wandb files can be uploaded with `nexus sync`\n')
+      writeSync(2, "nexus: the shared node service ended without finishing this process's runs; their .wandb files can be uploaded with `nexus sync`\n")
       settle(1)
     } else {
       // The session never opened: a port file it may have written leads nowhere.

@@ -60,51 +60,73 @@ export function buildSender(o: SenderOptions): SenderParts {
   const peeker = offline ? undefined : new NetworkPeeker()
   const transport = offline ? undefined : (o.transport ?? Transport.fromSettings(settings))
   if (transport) logger.debug('sender: transport', transport.describe())
-  const http = offline ? undefined : new HttpClient({
-    baseUrl: settings.baseUrl,
-    authorization: () => (settings.apiKey ? basicAuthorization(settings.apiKey) : undefined),
-    extraHeaders: settings.extraHttpHeaders,
-    logger,
-    peeker,
-    transport,
-    fetch: o.fetch,
-  })
+  const http = offline
+    ? undefined
+    : new HttpClient({
+        baseUrl: settings.baseUrl,
+        authorization: () => (settings.apiKey ? basicAuthorization(settings.apiKey) : undefined),
+        extraHeaders: settings.extraHttpHeaders,
+        logger,
+        peeker,
+        transport,
+        fetch: o.fetch,
+      })
   const graphqlPolicy = withOverrides(GRAPHQL_POLICY, settings.graphqlOverrides)
   const graphql = http ? new GraphQLClient(http, {username: settings.username, email: settings.email}) : undefined
   const features = new ServerFeatures(graphql, logger)
   const run = new RunUpserter({
-    settings, logger, operations, graphql, features, graphqlPolicy,
+    settings,
+    logger,
+    operations,
+    graphql,
+    features,
+    graphqlPolicy,
     writerId: o.writerId ?? Bun.randomUUIDv7(),
     coreVersion: CORE_VERSION,
     syncStateFile: o.syncStateFile,
   })
   const transferPolicy = withOverrides(FILE_TRANSFER_POLICY, settings.fileTransferOverrides)
-  const transfers = http
-    ? new FileTransferManager({http, logger, policy: transferPolicy, signal: runAbort.signal})
-    : undefined
+  const transfers = http ? new FileTransferManager({http, logger, policy: transferPolicy, signal: runAbort.signal}) : undefined
   const fs = settings.fileStreamOverrides
   const httpFileStream = http
     ? new HttpFileStream({
-        http, logger, clock, printer, operations, signal: runAbort.signal, stopOnFatalError: settings.stopOnFatalError,
+        http,
+        logger,
+        clock,
+        printer,
+        operations,
+        signal: runAbort.signal,
+        stopOnFatalError: settings.stopOnFatalError,
         settings: {
-          retryMax: fs.maxRetries, retryWaitMinSeconds: fs.waitMinSeconds, retryWaitMaxSeconds: fs.waitMaxSeconds, timeoutSeconds: fs.timeoutSeconds,
-          transmitIntervalSeconds: settings.fileStreamTransmitIntervalSeconds, maxBytes: settings.fileStreamMaxBytes, maxLineBytes: settings.fileStreamMaxLineBytes,
+          retryMax: fs.maxRetries,
+          retryWaitMinSeconds: fs.waitMinSeconds,
+          retryWaitMaxSeconds: fs.waitMaxSeconds,
+          timeoutSeconds: fs.timeoutSeconds,
+          transmitIntervalSeconds: settings.fileStreamTransmitIntervalSeconds,
+          maxBytes: settings.fileStreamMaxBytes,
+          maxLineBytes: settings.fileStreamMaxLineBytes,
         },
       })
     : undefined
   const fileStream = httpFileStream && o.wrapFileStream ? o.wrapFileStream(httpFileStream) : httpFileStream
-  const runFiles = graphql && transfers
-    ? new RunFilesUploader({
-        filesDir: settings.filesDir,
-        entity: () => settings.entity || undefined,
-        project: () => settings.project || undefined,
-        runId: () => settings.runId || undefined,
-        graphql, transfers, clock, logger, graphqlPolicy, operations,
-        ignoreGlobs: settings.ignoreGlobs,
-        onUploaded: (paths) => fileStream?.streamUpdate({uploaded: paths}),
-        signal: runAbort.signal,
-      })
-    : undefined
+  const runFiles =
+    graphql && transfers
+      ? new RunFilesUploader({
+          filesDir: settings.filesDir,
+          entity: () => settings.entity || undefined,
+          project: () => settings.project || undefined,
+          runId: () => settings.runId || undefined,
+          graphql,
+          transfers,
+          clock,
+          logger,
+          graphqlPolicy,
+          operations,
+          ignoreGlobs: settings.ignoreGlobs,
+          onUploaded: (paths) => fileStream?.streamUpdate({uploaded: paths}),
+          signal: runAbort.signal,
+        })
+      : undefined
   const consoleLogs = new ConsoleLogs({
     filesDir: settings.filesDir,
     label: settings.label || undefined,
@@ -114,25 +136,40 @@ export function buildSender(o: SenderOptions): SenderParts {
     structured: () => features.cached('STRUCTURED_CONSOLE_LOGS'),
     captureEnabled: settings.consoleCaptureEnabled,
     lineOffset: 0,
-    clock, logger,
+    clock,
+    logger,
     fileStreamSink: fileStream ? (update) => fileStream.streamUpdate({console: [update]}) : undefined,
     onFileReady: runFiles ? (path) => runFiles.uploadNow(path) : undefined,
   })
-  const artifacts = graphql && http && transfers
-    ? new RunArtifacts({
-        graphql, http, transfers, logger, graphqlPolicy, transferPolicy, signal: runAbort.signal,
-        warn: (message) => printer.warn(message),
-        useArtifactEntityProject: (signal) => features.enabled('USE_ARTIFACT_WITH_ENTITY_AND_PROJECT_INFORMATION', signal),
-      })
-    : undefined
+  const artifacts =
+    graphql && http && transfers
+      ? new RunArtifacts({
+          graphql,
+          http,
+          transfers,
+          logger,
+          graphqlPolicy,
+          transferPolicy,
+          signal: runAbort.signal,
+          warn: (message) => printer.warn(message),
+          useArtifactEntityProject: (signal) => features.enabled('USE_ARTIFACT_WITH_ENTITY_AND_PROJECT_INFORMATION', signal),
+        })
+      : undefined
   const summary = new RunSummary()
   const jobSettings = jobSettingsOf(settings)
-  const jobs = artifacts && graphql && !jobSettings.disabled
-    ? new RunJob({
-        settings: jobSettings, logger, operations, artifacts, graphql, graphqlPolicy, signal: runAbort.signal,
-        runState: () => ({config: run.config.toNested(), summary: summary.toNested(), entity: run.params.entity, project: run.params.project, runId: run.params.runId}),
-      })
-    : undefined
+  const jobs =
+    artifacts && graphql && !jobSettings.disabled
+      ? new RunJob({
+          settings: jobSettings,
+          logger,
+          operations,
+          artifacts,
+          graphql,
+          graphqlPolicy,
+          signal: runAbort.signal,
+          runState: () => ({config: run.config.toNested(), summary: summary.toNested(), entity: run.params.entity, project: run.params.project, runId: run.params.runId}),
+        })
+      : undefined
   const uploads: UploadStats = {
     done: false,
     fileCounts: () => transfers?.stats.snapshot().counts ?? {wandb: 0, media: 0, artifact: 0, other: 0},
@@ -142,7 +179,18 @@ export function buildSender(o: SenderOptions): SenderParts {
     },
   }
   const context: SenderContext = {
-    settings, logger, printer, operations, offline, run, graphql, fileStream, peeker, uploads, runFiles, artifacts,
+    settings,
+    logger,
+    printer,
+    operations,
+    offline,
+    run,
+    graphql,
+    fileStream,
+    peeker,
+    uploads,
+    runFiles,
+    artifacts,
     console: consoleLogs,
     jobs,
     summary: {apply: (r) => void summary.applyRecord(r), serialize: () => summary.serialize()},

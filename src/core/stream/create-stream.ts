@@ -18,14 +18,7 @@ import type {Work} from './work.ts'
 import {Writer} from './writer.ts'
 
 /** Builds a run's system monitor: samples go to `emit`; `git` is read when the machine is probed. */
-export type MonitorFactory = (o: {
-  settings: RunSettings
-  emit: (record: Record) => void
-  logger: Logger
-  clock: Clock
-  writerId: string
-  git: () => GitRepoRecord | undefined
-}) => MonitorPort
+export type MonitorFactory = (o: {settings: RunSettings; emit: (record: Record) => void; logger: Logger; clock: Clock; writerId: string; git: () => GitRepoRecord | undefined}) => MonitorPort
 
 /** Shared by every stream of a service (or a sync). */
 export interface StreamDeps {
@@ -63,12 +56,19 @@ export function createStream(proto: Settings, streamId: string, deps: StreamDeps
   // eslint-disable-next-line prefer-const
   let handlerContext: HandlerContext
   const monitor = deps.monitor?.({
-    settings, logger, clock, writerId,
+    settings,
+    logger,
+    clock,
+    writerId,
     emit: (record) => stream?.inject(record),
     git: () => handlerContext.runRecord?.git,
   })
   handlerContext = {
-    settings, logger, timer, history, monitor,
+    settings,
+    logger,
+    timer,
+    history,
+    monitor,
     printer: parts.printer,
     operations: parts.operations,
     uploads: parts.context.uploads,

@@ -20,11 +20,14 @@ export async function finishRun(s: SenderContext, exit: RunExitRecord, responder
   let timedOut = false
   const timeoutMs = s.settings.finishTimeoutSeconds * 1000
   const abort = new AbortController()
-  const timer = timeoutMs > 0 ? setTimeout(() => {
-    timedOut = true
-    s.printer.warn('Timed out finishing run.')
-    abort.abort(new Error('finish_timeout reached'))
-  }, timeoutMs) : undefined
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true
+          s.printer.warn('Timed out finishing run.')
+          abort.abort(new Error('finish_timeout reached'))
+        }, timeoutMs)
+      : undefined
   const onCancel = () => abort.abort(new Error('exit request cancelled'))
   responder?.signal.addEventListener('abort', onCancel, {once: true})
   const outcomes: Delivery[] = []

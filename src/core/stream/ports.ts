@@ -4,8 +4,20 @@
  * modules' interfaces (FileStream, RunFilesUploader, ConsoleLogs).
  */
 import type {
-  ConfigRecord, EnvironmentRecord, MetricRecord, PartialHistoryRequest, Record, RunRecord, SampledHistoryItem,
-  SummaryItem, SummaryRecord, SystemMetricSample, TelemetryRecord, FilesRecord, OutputLoggerRecord, OutputRawRecord,
+  ConfigRecord,
+  EnvironmentRecord,
+  MetricRecord,
+  PartialHistoryRequest,
+  Record,
+  RunRecord,
+  SampledHistoryItem,
+  SummaryItem,
+  SummaryRecord,
+  SystemMetricSample,
+  TelemetryRecord,
+  FilesRecord,
+  OutputLoggerRecord,
+  OutputRawRecord,
 } from '../proto.ts'
 import type {Delivery} from '../filetransfer/index.ts'
 

@@ -57,8 +57,7 @@ export class Stream implements RunStream {
     this.id = parts.id
     this.#p = parts
     const handled = new Channel<Work>(HANDLER_OUT_CAPACITY)
-    const stage = (name: string, p: Promise<void>) =>
-      p.catch((err) => parts.logger.captureError(`stream: ${name} stage crashed`, err))
+    const stage = (name: string, p: Promise<void>) => p.catch((err) => parts.logger.captureError(`stream: ${name} stage crashed`, err))
     this.#tasks = Promise.all([
       stage('handler', parts.handler.run(this.#head, handled)),
       stage('writer', parts.writer.run(handled, parts.flowControl)),

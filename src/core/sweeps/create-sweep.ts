@@ -71,9 +71,14 @@ export async function createSweep(o: CreateSweepOptions): Promise<CreatedSweep> 
     const parts = parseSweepPath(o.update)
     entity = parts.entity || entity
     project = parts.project || project
-    for (const [what, value] of [['entity', entity || o.defaults.entity], ['project', project || o.defaults.project]] as const) {
+    for (const [what, value] of [
+      ['entity', entity || o.defaults.entity],
+      ['project', project || o.defaults.project],
+    ] as const) {
       if (!value) {
-        throw new SweepConfigError(`Sweep lookup requires a valid ${what}, and none was specified. Either set a default ${what} in wandb/settings, or specify the full sweep path: --update {entity}/{project}/{sweepid}.`)
+        throw new SweepConfigError(
+          `Sweep lookup requires a valid ${what}, and none was specified. Either set a default ${what} in wandb/settings, or specify the full sweep path: --update {entity}/{project}/{sweepid}.`,
+        )
       }
     }
     objId = (await findSweep(o, entity, project, parts.name)).id
@@ -94,8 +99,17 @@ export async function createSweep(o: CreateSweepOptions): Promise<CreatedSweep> 
   let data
   try {
     data = await o.api.upsertSweep({
-      id: objId, config: text, description: toJsonValue(filled.get('description') ?? null), entityName: dest.entity ?? null, projectName: dest.project,
-      controller: null, launchScheduler: null, templateVariableValues: 'null', scheduler: null, priorRunsFilters: priorRuns, displayName: null,
+      id: objId,
+      config: text,
+      description: toJsonValue(filled.get('description') ?? null),
+      entityName: dest.entity ?? null,
+      projectName: dest.project,
+      controller: null,
+      launchScheduler: null,
+      templateVariableValues: 'null',
+      scheduler: null,
+      priorRunsFilters: priorRuns,
+      displayName: null,
     })
   } catch (err) {
     throw sweepServerError(`${action === 'Creating' ? 'create' : 'update'} the sweep`, o.baseUrl, err, ExitCode.USAGE)

@@ -53,14 +53,12 @@ const MUTATION = `
     `
 
 /** mutation_5: with launchScheduler and templateVariableValues (current servers). */
-const MUTATION_5 = MUTATION
-  .replace('$controller: JSONString,', '$controller: JSONString,$launchScheduler: JSONString, $templateVariableValues: JSONString,')
+const MUTATION_5 = MUTATION.replace('$controller: JSONString,', '$controller: JSONString,$launchScheduler: JSONString, $templateVariableValues: JSONString,')
   .replace('controller: $controller,', 'controller: $controller,launchScheduler: $launchScheduler,templateVariableValues: $templateVariableValues,')
   .replace('_PROJECT_QUERY_', PROJECT_QUERY)
 
 /** mutation_4: launchScheduler only (server 0.14+). */
-const MUTATION_4 = MUTATION
-  .replace('$controller: JSONString,', '$controller: JSONString,$launchScheduler: JSONString,')
+const MUTATION_4 = MUTATION.replace('$controller: JSONString,', '$controller: JSONString,$launchScheduler: JSONString,')
   .replace('controller: $controller,', 'controller: $controller,launchScheduler: $launchScheduler')
   .replace('_PROJECT_QUERY_', PROJECT_QUERY)
 

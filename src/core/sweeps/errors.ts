@@ -81,7 +81,8 @@ export function sweepServerError(action: string, baseUrl: string, err: unknown, 
   const http = findInChain(err, HttpError)
   if (http && (http.status === 401 || http.status === 403)) {
     return new SweepServerError(message, `The server ${baseUrl} refused the credentials (HTTP ${http.status}) when trying to ${action}. Check your API key (nexus login, or WANDB_API_KEY).`, {
-      cause: err, exitCode: ExitCode.AUTH,
+      cause: err,
+      exitCode: ExitCode.AUTH,
     })
   }
   const gql = findInChain(err, GraphQLError)
@@ -90,7 +91,8 @@ export function sweepServerError(action: string, baseUrl: string, err: unknown, 
   }
   if (http) {
     return new SweepServerError(message, `Could not ${action}: the server ${baseUrl} answered HTTP ${http.status}${http.bodySnippet ? `: ${http.bodySnippet.slice(0, 200)}` : ''}`, {
-      cause: err, exitCode: ExitCode.NETWORK,
+      cause: err,
+      exitCode: ExitCode.NETWORK,
     })
   }
   if (findInChain(err, NetworkError) || findInChain(err, TimeoutError)) {

@@ -15,12 +15,7 @@ export interface FoundSweep extends SweepRef {
 }
 
 /** Finds sweep `name`; throws SweepNotFoundError, or a SweepServerError when the server fails. */
-export async function findSweep(
-  o: {api: SweepApi; baseUrl: string; defaults: SettingsDefaults},
-  entity: string | undefined,
-  project: string | undefined,
-  name: string,
-): Promise<FoundSweep> {
+export async function findSweep(o: {api: SweepApi; baseUrl: string; defaults: SettingsDefaults}, entity: string | undefined, project: string | undefined, name: string): Promise<FoundSweep> {
   const e = entity || o.defaults.entity || null
   const p = project || o.defaults.project || null
   let ref: SweepRef | null

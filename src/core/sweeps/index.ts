@@ -7,7 +7,14 @@
 export {createSweep} from './create-sweep.ts'
 export type {CreatedSweep, CreateSweepOptions, SweepOutput} from './create-sweep.ts'
 export {
-  LocalControllerError, SweepConfigError, SweepFileError, SweepIdError, SweepNotFoundError, SweepServerError, SweepStateError, sweepServerError,
+  LocalControllerError,
+  SweepConfigError,
+  SweepFileError,
+  SweepIdError,
+  SweepNotFoundError,
+  SweepServerError,
+  SweepStateError,
+  sweepServerError,
 } from './errors.ts'
 export {agentPath, pyQuote, pyRepr, sweepUrl, violationLines} from './messages.ts'
 export {PyFloat, compareCodePoints, isTruthy, pyFloatRepr, toJsonValue} from './py-value.ts'
@@ -25,8 +32,17 @@ export {YamlLoadError, loadPyYaml, resolvePlain} from './yaml-load.ts'
 export {LocalController, OnlineControllerBackend, SWEEPS_SEARCH, runController, snapshotOf, statusLine} from './controller/index.ts'
 export type {ControllerBackend, ControllerEnd, ControllerOutput, ControllerState, RunControllerOptions, SweepSearch, SweepSnapshot} from './controller/index.ts'
 export {
-  HistoryTail, OfflineCommandSource, OfflineSweepFileError, OfflineSweepNotFoundError, OfflineSweepStore, SWEEP_DIR_PREFIX, createOfflineSweep, offlineRunDir, offlineSource,
-  readSummary, wandbDirOf,
+  HistoryTail,
+  OfflineCommandSource,
+  OfflineSweepFileError,
+  OfflineSweepNotFoundError,
+  OfflineSweepStore,
+  SWEEP_DIR_PREFIX,
+  createOfflineSweep,
+  offlineRunDir,
+  offlineSource,
+  readSummary,
+  wandbDirOf,
 } from './offline/index.ts'
 export type {CreatedOfflineSweep, CreateOfflineSweepOptions, OfflineSweepInfo, SyncedSweep, TrialRecord} from './offline/index.ts'
 export {SweepSearchError, checkSearchConfig, nextRun, stopRuns} from './search/index.ts'

@@ -31,7 +31,7 @@ export function pyRepr(s: string): string {
     else if (ch === '\r') out += '\\r'
     else if (ch === '\t') out += '\\t'
     else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`
-    else if (cp > 0x7f && (/[\p{C}\p{Z}]/u.test(ch))) {
+    else if (cp > 0x7f && /[\p{C}\p{Z}]/u.test(ch)) {
       out += cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`
     } else out += ch
   }

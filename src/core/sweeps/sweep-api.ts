@@ -7,8 +7,15 @@ import {GRAPHQL_POLICY, GraphQLClient, GraphQLError, HttpClient, basicAuthorizat
 import {HttpError} from '../errors.ts'
 import {nullLogger, type Logger} from '../observability/index.ts'
 import {
-  GET_DEFAULT_ENTITY, SET_SWEEP_STATE, SWEEP_STATE, SWEEP_WITH_RUNS, UPSERT_SWEEP_DOCUMENTS, type DefaultEntityData, type SweepStateData,
-  type SweepWithRunsData, type UpsertSweepData,
+  GET_DEFAULT_ENTITY,
+  SET_SWEEP_STATE,
+  SWEEP_STATE,
+  SWEEP_WITH_RUNS,
+  UPSERT_SWEEP_DOCUMENTS,
+  type DefaultEntityData,
+  type SweepStateData,
+  type SweepWithRunsData,
+  type UpsertSweepData,
 } from './documents.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -109,10 +116,7 @@ export class SweepApi {
 
   /** The sweep `name` in entity/project (null = the server's default), or null when there is none. */
   async sweepRef(entity: string | null, project: string | null, name: string): Promise<SweepRef | null> {
-    const data = await this.#gql.request<SweepStateData>(
-      {query: SWEEP_STATE, operationName: 'SweepState', variables: {entity, project, sweep: name}},
-      {policy: this.#policy, signal: this.#signal},
-    )
+    const data = await this.#gql.request<SweepStateData>({query: SWEEP_STATE, operationName: 'SweepState', variables: {entity, project, sweep: name}}, {policy: this.#policy, signal: this.#signal})
     const sweep = data?.project?.sweep
     if (!sweep?.id) return null
     return {id: sweep.id, state: sweep.state ?? ''}
@@ -128,10 +132,7 @@ export class SweepApi {
 
   /** Sets the state of the sweep with object id `id`. */
   async setState(id: string, state: SweepState, entity: string | null, project: string | null): Promise<void> {
-    await this.#gql.request(
-      {query: SET_SWEEP_STATE, operationName: 'UpsertSweep', variables: {id, state, entityName: entity, projectName: project}},
-      {policy: this.#policy, signal: this.#signal},
-    )
+    await this.#gql.request({query: SET_SWEEP_STATE, operationName: 'UpsertSweep', variables: {id, state, entityName: entity, projectName: project}}, {policy: this.#policy, signal: this.#signal})
   }
 
   /** The viewer's default entity, or undefined when the server names none. */

@@ -119,9 +119,7 @@ export function fillDistributions(config: PyDict): PyDict {
     if (isPyInt(min) && isPyInt(max)) parameter.set('distribution', 'int_uniform')
     else if (min instanceof PyFloat && max instanceof PyFloat) parameter.set('distribution', 'uniform')
     else {
-      throw new SweepConfigError(
-        `Parameter ${name} is ambiguous, please specify bounds as both floats (for a float_uniform distribution) or ints (for an int_uniform distribution).`,
-      )
+      throw new SweepConfigError(`Parameter ${name} is ambiguous, please specify bounds as both floats (for a float_uniform distribution) or ints (for an int_uniform distribution).`)
     }
   }
   return out

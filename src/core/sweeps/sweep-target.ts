@@ -64,7 +64,11 @@ export function resolveDestination(config: PyDict, o: DestinationOptions = {}): 
   const defaults = o.defaults ?? settingsDefaults(o)
   const entity = o.entity || r.env.WANDB_ENTITY || configText(config, 'entity') || defaults.entity || undefined
   const program = config.get('program')
-  const project = o.project || r.env.WANDB_PROJECT || configText(config, 'project') || defaults.project ||
+  const project =
+    o.project ||
+    r.env.WANDB_PROJECT ||
+    configText(config, 'project') ||
+    defaults.project ||
     autoProjectName(typeof program === 'string' ? program : undefined, r.cwd, o.gitRoot ?? ((cwd) => gitRoot(cwd, r.env)))
   return {...(entity ? {entity} : {}), project}
 }

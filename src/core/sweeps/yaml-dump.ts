@@ -93,8 +93,21 @@ function analyze(chars: string[]): Analysis {
 }
 
 const ESCAPES: Readonly<Record<string, string>> = {
-  '\0': '0', '\x07': 'a', '\x08': 'b', '\t': 't', '\n': 'n', '\x0B': 'v', '\x0C': 'f', '\r': 'r', '\x1B': 'e',
-  '"': '"', '\\': '\\', '\x85': 'N', '\xA0': '_', '\u2028': 'L', '\u2029': 'P',
+  '\0': '0',
+  '\x07': 'a',
+  '\x08': 'b',
+  '\t': 't',
+  '\n': 'n',
+  '\x0B': 'v',
+  '\x0C': 'f',
+  '\r': 'r',
+  '\x1B': 'e',
+  '"': '"',
+  '\\': '\\',
+  '\x85': 'N',
+  '\xA0': '_',
+  '\u2028': 'L',
+  '\u2029': 'P',
 }
 
 /** A scalar as the representer hands it to the emitter. */
@@ -225,8 +238,7 @@ class Emitter {
     const a = analyze(chars)
     const split = !simpleKeyContext
     let style: '' | "'" | '"' = '"'
-    if (!ev.style && ev.plainImplicit && !(simpleKeyContext && (a.empty || a.multiline)) &&
-        ((this.flowLevel > 0 && a.allowFlowPlain) || (this.flowLevel === 0 && a.allowBlockPlain))) {
+    if (!ev.style && ev.plainImplicit && !(simpleKeyContext && (a.empty || a.multiline)) && ((this.flowLevel > 0 && a.allowFlowPlain) || (this.flowLevel === 0 && a.allowBlockPlain))) {
       style = ''
     } else if (a.allowSingleQuoted && !(simpleKeyContext && a.multiline)) {
       style = "'"
@@ -340,10 +352,7 @@ class Emitter {
           start = end
         }
         if (ch !== null) {
-          const data = ch in ESCAPES ? `\\${ESCAPES[ch]}`
-            : cp <= 0xff ? `\\x${hex(cp, 2)}`
-            : cp <= 0xffff ? `\\u${hex(cp, 4)}`
-            : `\\U${hex(cp, 8)}`
+          const data = ch in ESCAPES ? `\\${ESCAPES[ch]}` : cp <= 0xff ? `\\x${hex(cp, 2)}` : cp <= 0xffff ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`
           this.column += data.length
           this.write(data)
           start = end + 1

@@ -28,16 +28,13 @@ export function chartConfigJson(chart: LineChart): string {
       stringSettings: {title: chart.title},
       transform: {name: 'tableWithLeafColNames'},
       userQuery: {
-        queryFields: [{
-          name: 'runSets',
-          args: [{name: 'runSets', value: '${runSets}'}],
-          fields: [
-            {name: 'id'},
-            {name: 'name'},
-            {name: '_defaultColorIndex'},
-            {name: 'summaryTable', args: [{name: 'tableKey', value: chart.tableKey}]},
-          ],
-        }],
+        queryFields: [
+          {
+            name: 'runSets',
+            args: [{name: 'runSets', value: '${runSets}'}],
+            fields: [{name: 'id'}, {name: 'name'}, {name: '_defaultColorIndex'}, {name: 'summaryTable', args: [{name: 'tableKey', value: chart.tableKey}]}],
+          },
+        ],
       },
     },
   })

@@ -21,8 +21,14 @@ export function crc32c(bytes: Uint8Array, crc = 0): number {
   for (; i + 8 <= bytes.length; i += 8) {
     const a = (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) ^ crc
     crc =
-      TABLE[1792 + (a & 0xff)] ^ TABLE[1536 + ((a >>> 8) & 0xff)] ^ TABLE[1280 + ((a >>> 16) & 0xff)] ^ TABLE[1024 + (a >>> 24)] ^
-      TABLE[768 + bytes[i + 4]] ^ TABLE[512 + bytes[i + 5]] ^ TABLE[256 + bytes[i + 6]] ^ TABLE[bytes[i + 7]]
+      TABLE[1792 + (a & 0xff)] ^
+      TABLE[1536 + ((a >>> 8) & 0xff)] ^
+      TABLE[1280 + ((a >>> 16) & 0xff)] ^
+      TABLE[1024 + (a >>> 24)] ^
+      TABLE[768 + bytes[i + 4]] ^
+      TABLE[512 + bytes[i + 5]] ^
+      TABLE[256 + bytes[i + 6]] ^
+      TABLE[bytes[i + 7]]
   }
   for (; i < bytes.length; i++) crc = TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8)
   return ~crc >>> 0

@@ -156,7 +156,11 @@ export class TFEventConverter {
     const precision = tensor.row(-2)
     const recall = tensor.row(-1)
     try {
-      emitter.table([tag], ['recall', 'precision'], recall.map((r, i) => [r, precision[i]]))
+      emitter.table(
+        [tag],
+        ['recall', 'precision'],
+        recall.map((r, i) => [r, precision[i]]),
+      )
     } catch (err) {
       this.#logger.error(`tensorboard: failed to emit pr_curves table: ${errorMessage(err)}`, {tag})
     }

@@ -55,7 +55,7 @@ function png(data: Uint8Array): ImageConfig {
   }
   const body = (length: number) => {
     need(data, offset + 12 + length, 'png')
-    if ((crc32(data.subarray(offset + 4, offset + 8 + length)) >>> 0) !== v.getUint32(offset + 8 + length)) throw new ImageFormatError('png: invalid checksum')
+    if (crc32(data.subarray(offset + 4, offset + 8 + length)) >>> 0 !== v.getUint32(offset + 8 + length)) throw new ImageFormatError('png: invalid checksum')
     const out = data.subarray(offset + 8, offset + 8 + length)
     offset += 12 + length
     return out
@@ -167,7 +167,8 @@ function bmp(data: Uint8Array): ImageConfig {
   const compression = v.getUint32(30, true)
   if (width < 0 || height < 0 || planes !== 1) throw new ImageFormatError('bmp: unsupported BMP image')
   const plain = 14 + infoLength
-  const ok = (bpp === 8 && compression === 0 && offset === plain + 256 * 4) ||
+  const ok =
+    (bpp === 8 && compression === 0 && offset === plain + 256 * 4) ||
     (bpp === 24 && compression === 0 && offset === plain) ||
     (bpp === 32 && (compression === 0 || compression === 3) && offset === plain)
   if (!ok) throw new ImageFormatError('bmp: unsupported BMP image')

@@ -9,9 +9,7 @@ import {createHash, randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {WandbError} from '../errors.ts'
-import {
-  ConfigItem, Control, FilesItem, FilesItem_FileType, FilesItem_PolicyType, HistoryItem, Record,
-} from '../proto.ts'
+import {ConfigItem, Control, FilesItem, FilesItem_FileType, FilesItem_PolicyType, HistoryItem, Record} from '../proto.ts'
 import {goFloatString} from '../runstate/index.ts'
 import {chartConfigJson, chartConfigPath, type LineChart} from './chart.ts'
 import {goFloat64Json, goStringFromBytes, simpleJsonString} from './go-json.ts'
@@ -131,10 +129,12 @@ export class StepEmitter {
       const item = this.#history.map((h) => HistoryItem.create({nested_key: h.path, value_json: h.json}))
       if (this.#step) item.push(HistoryItem.create({nested_key: this.#step.path, value_json: String(this.#step.value)}))
       if (this.#wallTime !== undefined) item.push(HistoryItem.create({key: '_timestamp', value_json: goFloatString(this.#wallTime)}))
-      out.push(Record.create({
-        control: local,
-        record_type: {oneofKind: 'request', request: {request_type: {oneofKind: 'partial_history', partial_history: {item, action: {flush: true}}}}},
-      }))
+      out.push(
+        Record.create({
+          control: local,
+          record_type: {oneofKind: 'request', request: {request_type: {oneofKind: 'partial_history', partial_history: {item, action: {flush: true}}}}},
+        }),
+      )
     }
     return out
   }

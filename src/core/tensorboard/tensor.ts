@@ -36,8 +36,7 @@ export class Tensor {
       for (let i = 0; i < content.length; i += width) out.push(read(i))
       return out
     }
-    const pick = (direct: readonly number[], width: number, read: (offset: number) => number) =>
-      new Tensor(content.length === 0 ? [...direct] : fromContent(width, read), proto.shape)
+    const pick = (direct: readonly number[], width: number, read: (offset: number) => number) => new Tensor(content.length === 0 ? [...direct] : fromContent(width, read), proto.shape)
     switch (proto.dtype) {
       case DataType.DT_FLOAT:
         return pick(proto.floatVal, 4, (i) => view.getFloat32(i, true))

@@ -63,7 +63,12 @@ export class ApiSession {
     let lastHistoryId = 0
     const historyIds = () => ++lastHistoryId
     this.#tools = {
-      settings, logger, http, gql, credentials, extraHeaders,
+      settings,
+      logger,
+      http,
+      gql,
+      credentials,
+      extraHeaders,
       transferPolicy: withOverrides(FILE_TRANSFER_POLICY, settings.fileTransferOverrides),
       features: new ServerFeatures(gql, logger),
       historyDownloads: new HistoryDownloads(historyIds),

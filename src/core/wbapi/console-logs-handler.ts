@@ -38,18 +38,11 @@ export async function handleReadRunConsoleLogs(t: SessionTools, req: ReadRunCons
   }
   const outcome = tail
     ? await t.gql.execute<ConsoleLogData>({query: RUN_CONSOLE_LOG_TAIL, operationName: 'RunConsoleLogTail', variables: {...base, last: req.last}}, signal)
-    : await t.gql.execute<ConsoleLogData>(
-        {query: RUN_CONSOLE_LOG_PAGE, operationName: 'RunConsoleLogPage', variables: {...base, first: req.first ?? null, after: req.after ?? null}},
-        signal,
-      )
+    : await t.gql.execute<ConsoleLogData>({query: RUN_CONSOLE_LOG_PAGE, operationName: 'RunConsoleLogPage', variables: {...base, first: req.first ?? null, after: req.after ?? null}}, signal)
   if (!outcome.ok) {
     const {message, httpStatus} = outcome.failure
     if (tail || !message.includes('useImprovedPagination')) return failureResponse(outcome.failure)
-    return apiError(
-      "reading a run's console log from the beginning requires W&B server 0.77 or newer;" +
-        ` request the last N lines of the log instead (${message})`,
-      httpStatus,
-    )
+    return apiError("reading a run's console log from the beginning requires W&B server 0.77 or newer;" + ` request the last N lines of the log instead (${message})`, httpStatus)
   }
   // project is null when it does not exist or cannot be read; run when the run does not exist
   const run = outcome.data?.project?.run

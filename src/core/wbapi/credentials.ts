@@ -17,10 +17,7 @@ export interface Credentials {
  * The credentials the settings call for, as Go core chooses them: `identity_token_file` first,
  * then `api_key`, else none. Throws IdentityTokenError when the identity token file is unreadable.
  */
-export function credentialsFor(
-  settings: RunSettings,
-  o: {headers: Record<string, string>; logger: Logger; transport?: Transport; fetch?: typeof fetch},
-): Credentials {
+export function credentialsFor(settings: RunSettings, o: {headers: Record<string, string>; logger: Logger; transport?: Transport; fetch?: typeof fetch}): Credentials {
   const identityTokenFile = settings.proto.identity_token_file?.value ?? ''
   if (identityTokenFile !== '') {
     const oidc = new OidcCredentials({

@@ -12,10 +12,7 @@
  *
  * With no rewrites the document is returned untouched (not re-printed).
  */
-import {
-  Kind, parse, print, visit, type ArgumentNode, type DefinitionNode, type DocumentNode, type SelectionNode,
-  type SelectionSetNode, type ValueNode,
-} from 'graphql'
+import {Kind, parse, print, visit, type ArgumentNode, type DefinitionNode, type DocumentNode, type SelectionNode, type SelectionSetNode, type ValueNode} from 'graphql'
 import {GqlCompatError} from './errors.ts'
 
 export interface GqlCompatOptions {
@@ -99,9 +96,7 @@ function filterArguments(args: readonly ArgumentNode[], vars: Set<string>): Argu
 /** Drops input-object fields whose value is an omitted variable, recursively through objects (not lists). */
 function stripObjectFields(value: ValueNode, vars: Set<string>): ValueNode {
   if (value.kind !== Kind.OBJECT) return value
-  const fields = value.fields
-    .filter((f) => !isOmittedVariable(f.value, vars))
-    .map((f) => ({...f, value: stripObjectFields(f.value, vars)}))
+  const fields = value.fields.filter((f) => !isOmittedVariable(f.value, vars)).map((f) => ({...f, value: stripObjectFields(f.value, vars)}))
   return {...value, fields}
 }
 

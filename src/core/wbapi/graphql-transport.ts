@@ -17,9 +17,7 @@ export interface Operation {
  * `errors`; then `dataJson` is the server's `data` text, byte for byte ("null" when absent). A
  * failure may still carry `data` (a 200 with errors: partial data).
  */
-export type GraphQLOutcome<T> =
-  | {ok: true; data: T; dataJson: string}
-  | {ok: false; failure: ApiFailure; data?: T}
+export type GraphQLOutcome<T> = {ok: true; data: T; dataJson: string} | {ok: false; failure: ApiFailure; data?: T}
 
 export interface GraphQLTransportOptions {
   http: HttpClient
@@ -62,7 +60,13 @@ export class GraphQLTransport {
     let text: string
     try {
       const res = await http.send({
-        method: 'POST', url: http.url('graphql'), headers, body, policy, signal, acceptStatus: (s) => !policy.retryStatus(s),
+        method: 'POST',
+        url: http.url('graphql'),
+        headers,
+        body,
+        policy,
+        signal,
+        acceptStatus: (s) => !policy.retryStatus(s),
       })
       status = res.status
       text = await res.text()

@@ -67,13 +67,15 @@ export class HistoryDownloads {
         await head.res.body?.cancel()
       }
       const result: HistoryDownloadResult = {downloadedFiles: [], errors: {}}
-      await Promise.all(files.map(async (f) => {
-        const op = parent.subtask(f.name)
-        const failure: ApiFailure | undefined = await downloadToFile(t, {method: 'GET', url: f.url, headers: {}, auth: false, path: f.path}, signal)
-        op.finish()
-        if (failure) result.errors[f.path] = failure.message
-        else result.downloadedFiles.push(f.path)
-      }))
+      await Promise.all(
+        files.map(async (f) => {
+          const op = parent.subtask(f.name)
+          const failure: ApiFailure | undefined = await downloadToFile(t, {method: 'GET', url: f.url, headers: {}, auth: false, path: f.path}, signal)
+          op.finish()
+          if (failure) result.errors[f.path] = failure.message
+          else result.downloadedFiles.push(f.path)
+        }),
+      )
       return result
     } finally {
       parent.finish()

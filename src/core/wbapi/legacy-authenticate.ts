@@ -12,13 +12,12 @@ import {GraphQLTransport} from './graphql-transport.ts'
  * with an entity came back (whatever the reason), "Invalid URL: …" for a bad base URL. The
  * request's _info is echoed. Never rejects; resolves early with "Invalid credentials" on abort.
  */
-export async function legacyAuthenticate(
-  req: ServerAuthenticateRequest,
-  o: {logger: Logger; fetch?: typeof fetch},
-  signal: AbortSignal,
-): Promise<ServerAuthenticateResponse> {
+export async function legacyAuthenticate(req: ServerAuthenticateRequest, o: {logger: Logger; fetch?: typeof fetch}, signal: AbortSignal): Promise<ServerAuthenticateResponse> {
   const reply = (fields: Partial<ServerAuthenticateResponse>): ServerAuthenticateResponse => ({
-    default_entity: '', error_status: '', ...fields, ...(req._info ? {_info: req._info} : {}),
+    default_entity: '',
+    error_status: '',
+    ...fields,
+    ...(req._info ? {_info: req._info} : {}),
   })
   let http: HttpClient
   try {

@@ -14,7 +14,11 @@ const EXCHANGE_DEADLINE_MS = 60_000
 
 /** The exchange retries 429 and 5xx, never a rejection (another 4xx): 3 retries, 1–5 s, 10 s per attempt. */
 export const TOKEN_EXCHANGE_POLICY: RetryPolicy = {
-  name: 'token-exchange', maxRetries: 3, waitMinMs: 1000, waitMaxMs: 5000, timeoutMs: 10_000,
+  name: 'token-exchange',
+  maxRetries: 3,
+  waitMinMs: 1000,
+  waitMaxMs: 5000,
+  timeoutMs: 10_000,
   retryStatus: (s) => !(s >= 400 && s < 500 && s !== 429) && retryMostFailures(s),
 }
 
@@ -82,9 +86,7 @@ export class OidcCredentials {
     }
     this.#token = token
     if (credentialsFile) {
-      await saveToken(credentialsFile, stored, baseUrl, token).catch((err) =>
-        logger.warn('wbapi: failed to write the credentials file', {path: credentialsFile, error: errorMessage(err)}),
-      )
+      await saveToken(credentialsFile, stored, baseUrl, token).catch((err) => logger.warn('wbapi: failed to write the credentials file', {path: credentialsFile, error: errorMessage(err)}))
     }
     return token
   }

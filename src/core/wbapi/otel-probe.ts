@@ -3,7 +3,12 @@ import {errorMessage} from '../errors.ts'
 import type {Logger} from '../observability/index.ts'
 
 const PROBE_POLICY: RetryPolicy = {
-  name: 'otel-probe', maxRetries: 0, waitMinMs: 0, waitMaxMs: 0, timeoutMs: 10_000, retryStatus: () => false,
+  name: 'otel-probe',
+  maxRetries: 0,
+  waitMinMs: 0,
+  waitMaxMs: 0,
+  timeoutMs: 10_000,
+  retryStatus: () => false,
 }
 
 /**
@@ -16,7 +21,12 @@ export async function probeTelemetryProxy(o: {baseUrl: string; logger: Logger; t
   try {
     const http = new HttpClient({baseUrl: o.baseUrl, logger: o.logger, transport: o.transport, fetch: o.fetch})
     const res = await http.send({
-      method: 'POST', url: http.url('sdk/otel/v1/metrics'), policy: PROBE_POLICY, auth: false, signal: o.signal, acceptStatus: () => true,
+      method: 'POST',
+      url: http.url('sdk/otel/v1/metrics'),
+      policy: PROBE_POLICY,
+      auth: false,
+      signal: o.signal,
+      acceptStatus: () => true,
     })
     await res.body?.cancel()
     const supported = res.status !== 404 && res.status !== 405

@@ -34,7 +34,12 @@ interface CreateCustomChartData {
 /** create_custom_chart_request: creates a custom chart preset; answers its id. */
 export async function handleCreateCustomChart(t: SessionTools, req: CreateCustomChartRequest, signal: AbortSignal): Promise<ApiResponse> {
   const variables = {
-    entity: req.entity, chartName: req.name, displayName: req.display_name, chartType: req.spec_type, access: req.access, spec: req.spec,
+    entity: req.entity,
+    chartName: req.name,
+    displayName: req.display_name,
+    chartType: req.spec_type,
+    access: req.access,
+    spec: req.spec,
   }
   const outcome = await t.gql.execute<CreateCustomChartData>({query: CREATE_CUSTOM_CHART, operationName: 'CreateCustomChart', variables}, signal)
   if (!outcome.ok) return failureResponse(outcome.failure)

@@ -1,8 +1,6 @@
 import {mkdir} from 'node:fs/promises'
 import {errorMessage} from '../errors.ts'
-import {
-  ErrorType, type ApiResponse, type DownloadRunHistoryInit, type ReadRunHistoryRequest, type ReadRunHistoryResponse, type ScanRunHistory,
-} from '../proto.ts'
+import {ErrorType, type ApiResponse, type DownloadRunHistoryInit, type ReadRunHistoryRequest, type ReadRunHistoryResponse, type ScanRunHistory} from '../proto.ts'
 import {RUN_PARQUET_HISTORY} from './graphql-documents.ts'
 import {answer, apiError, failureResponse} from './responses.ts'
 import type {SessionTools} from './session-tools.ts'
@@ -77,7 +75,11 @@ async function initDownload(t: SessionTools, req: DownloadRunHistoryInit, signal
     return apiError(errorMessage(err))
   }
   const requestId = t.historyDownloads.add({
-    entity: req.entity, project: req.project, runId: req.run_id, dir: req.download_dir, urls: run.parquetHistory?.parquetUrls ?? [],
+    entity: req.entity,
+    project: req.project,
+    runId: req.run_id,
+    dir: req.download_dir,
+    urls: run.parquetHistory?.parquetUrls ?? [],
   })
   return respond({oneofKind: 'download_run_history_init', download_run_history_init: {request_id: requestId, contains_live_data: containsLiveData}})
 }

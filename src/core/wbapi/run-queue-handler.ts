@@ -1,7 +1,4 @@
-import type {
-  ApiResponse, CreateDefaultResourceConfigRequest, CreateRunQueueRequest, RunQueueOperationRequest, RunQueueOperationResponse,
-  UpsertRunQueueRequest,
-} from '../proto.ts'
+import type {ApiResponse, CreateDefaultResourceConfigRequest, CreateRunQueueRequest, RunQueueOperationRequest, RunQueueOperationResponse, UpsertRunQueueRequest} from '../proto.ts'
 import {CREATE_DEFAULT_RESOURCE_CONFIG, CREATE_RUN_QUEUE, UPSERT_RUN_QUEUE} from './graphql-documents.ts'
 import {answer, apiError, failureResponse} from './responses.ts'
 import type {SessionTools} from './session-tools.ts'
@@ -37,8 +34,12 @@ async function createDefaultResourceConfig(t: SessionTools, req: CreateDefaultRe
 
 async function createRunQueue(t: SessionTools, req: CreateRunQueueRequest, signal: AbortSignal): Promise<ApiResponse> {
   const variables = {
-    entity: req.entity, project: req.project, queueName: req.queue_name, access: req.access,
-    prioritizationMode: req.prioritization_mode ?? null, defaultResourceConfigID: req.default_resource_config_id ?? null,
+    entity: req.entity,
+    project: req.project,
+    queueName: req.queue_name,
+    access: req.access,
+    prioritizationMode: req.prioritization_mode ?? null,
+    defaultResourceConfigID: req.default_resource_config_id ?? null,
   }
   type Data = {createRunQueue?: {success?: boolean | null; queueID?: string | null} | null}
   const outcome = await t.gql.execute<Data>({query: CREATE_RUN_QUEUE, operationName: 'CreateRunQueue', variables}, signal)
@@ -53,9 +54,15 @@ async function createRunQueue(t: SessionTools, req: CreateRunQueueRequest, signa
 
 async function upsertRunQueue(t: SessionTools, req: UpsertRunQueueRequest, signal: AbortSignal): Promise<ApiResponse> {
   const variables = {
-    entityName: req.entity_name, projectName: req.project_name, queueName: req.queue_name, resourceType: req.resource_type,
-    resourceConfig: req.resource_config, templateVariables: req.template_variables ?? null,
-    prioritizationMode: req.prioritization_mode ?? null, externalLinks: req.external_links ?? null, clientMutationId: req.client_mutation_id ?? null,
+    entityName: req.entity_name,
+    projectName: req.project_name,
+    queueName: req.queue_name,
+    resourceType: req.resource_type,
+    resourceConfig: req.resource_config,
+    templateVariables: req.template_variables ?? null,
+    prioritizationMode: req.prioritization_mode ?? null,
+    externalLinks: req.external_links ?? null,
+    clientMutationId: req.client_mutation_id ?? null,
   }
   type Data = {upsertRunQueue?: {success?: boolean | null; configSchemaValidationErrors?: string[] | null} | null}
   const outcome = await t.gql.execute<Data>({query: UPSERT_RUN_QUEUE, operationName: 'UpsertRunQueue', variables}, signal)

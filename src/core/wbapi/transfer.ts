@@ -22,12 +22,7 @@ export interface TransferRequest {
  * statuses final). Resolves the 2xx response, or the failure: "file transfer: <what>: failed to
  * <what>: status: <status>: body: <first KiB>" carrying the status, or the local/transport error.
  */
-export async function sendTransfer(
-  t: SessionConnection,
-  what: 'upload' | 'download',
-  o: TransferRequest,
-  signal: AbortSignal,
-): Promise<{res: Response} | {failure: ApiFailure}> {
+export async function sendTransfer(t: SessionConnection, what: 'upload' | 'download', o: TransferRequest, signal: AbortSignal): Promise<{res: Response} | {failure: ApiFailure}> {
   const policy = t.transferPolicy
   const prefix = `file transfer: ${what}: failed to ${what}: status`
   try {

@@ -1,9 +1,6 @@
 import {errorMessage} from '../errors.ts'
 import type {Logger} from '../observability/index.ts'
-import {
-  Settings, type ApiRequest, type ApiResponse, type ServerApiInitRequest, type ServerApiInitResponse, type ServerAuthenticateRequest,
-  type ServerAuthenticateResponse,
-} from '../proto.ts'
+import {Settings, type ApiRequest, type ApiResponse, type ServerApiInitRequest, type ServerApiInitResponse, type ServerAuthenticateRequest, type ServerAuthenticateResponse} from '../proto.ts'
 import type {ApiSessions} from '../server/index.ts'
 import {RunSettings} from '../settings/index.ts'
 import {abortable} from './abortable.ts'

@@ -12,11 +12,7 @@
  * `@include`/`@skip` and `__typename` are honoured. A field the object does not define resolves
  * to null and is reported through `onUnknownField` — never an error.
  */
-import {
-  Kind, valueFromASTUntyped,
-  type DirectiveNode, type DocumentNode, type FieldNode, type FragmentDefinitionNode,
-  type OperationDefinitionNode, type SelectionSetNode,
-} from 'graphql'
+import {Kind, valueFromASTUntyped, type DirectiveNode, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode} from 'graphql'
 
 /** A field resolver: receives the field's evaluated arguments and the request context. Synchronous. */
 export type Resolver<C> = (args: Record<string, any>, ctx: C) => unknown
@@ -30,7 +26,10 @@ export type GqlObject = {__typename?: string} & Record<string, unknown>
  * (e.g. 404 for a heartbeat of a deleted sweep); otherwise the response is 200.
  */
 export class GqlError extends Error {
-  constructor(message: string, readonly httpStatus?: number) {
+  constructor(
+    message: string,
+    readonly httpStatus?: number,
+  ) {
     super(message)
     this.name = 'GqlError'
   }
@@ -50,7 +49,7 @@ export interface ExecuteResult {
 }
 
 /** How the executor is wired to a concrete API. */
-export interface ExecutorConfig<C> {
+export interface ExecutorConfig<_C> {
   /** The root object: query and mutation root fields share one table (their names do not clash). */
   root: GqlObject
   /** Abstract type → concrete `__typename`s, for fragments on interfaces/unions. */
@@ -70,10 +69,7 @@ export function pickOperation(doc: DocumentNode, operationName?: string | null):
 }
 
 /** Executes the chosen operation of `doc` against `config.root`. Never throws for resolver errors. */
-export function execute<C>(
-  doc: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined,
-  ctx: C, config: ExecutorConfig<C>,
-): ExecuteResult {
+export function execute<C>(doc: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined, ctx: C, config: ExecutorConfig<C>): ExecuteResult {
   const run = new Execution(doc, operation, variables ?? {}, ctx, config)
   const data = run.object(config.root, [operation.selectionSet], [])
   const result: ExecuteResult = {data}
@@ -89,8 +85,11 @@ class Execution<C> {
   private readonly vars: Record<string, unknown>
 
   constructor(
-    doc: DocumentNode, operation: OperationDefinitionNode, given: Record<string, unknown>,
-    private readonly ctx: C, private readonly config: ExecutorConfig<C>,
+    doc: DocumentNode,
+    operation: OperationDefinitionNode,
+    given: Record<string, unknown>,
+    private readonly ctx: C,
+    private readonly config: ExecutorConfig<C>,
   ) {
     for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(d.name.value, d)
     this.vars = {}

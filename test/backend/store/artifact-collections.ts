@@ -52,15 +52,11 @@ export class CollectionStore {
   constructor(db: Database) {
     this.byName = db.query('SELECT * FROM artifact_collections WHERE project_id = ? AND name = ?')
     this.byId = db.query('SELECT * FROM artifact_collections WHERE id = ?')
-    this.insert = db.query(
-      'INSERT INTO artifact_collections (project_id, name, type_name, kind, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
-    )
+    this.insert = db.query('INSERT INTO artifact_collections (project_id, name, type_name, kind, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *')
     this.membership = db.query('SELECT * FROM artifact_memberships WHERE collection_id = ? AND artifact_id = ?')
     this.membershipByIndex = db.query('SELECT * FROM artifact_memberships WHERE collection_id = ? AND version_index = ?')
     this.nextIndex = db.query('SELECT COALESCE(MAX(version_index) + 1, 0) AS n FROM artifact_memberships WHERE collection_id = ?')
-    this.addMembership = db.query(
-      'INSERT OR IGNORE INTO artifact_memberships (collection_id, artifact_id, version_index, created_at) VALUES (?, ?, ?, ?)',
-    )
+    this.addMembership = db.query('INSERT OR IGNORE INTO artifact_memberships (collection_id, artifact_id, version_index, created_at) VALUES (?, ?, ?, ?)')
     this.memberships = db.query('SELECT * FROM artifact_memberships WHERE collection_id = ? ORDER BY version_index')
     this.aliasByName = db.query('SELECT * FROM artifact_aliases WHERE collection_id = ? AND alias = ?')
     this.setAliasStmt = db.query(

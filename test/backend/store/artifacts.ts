@@ -65,14 +65,10 @@ export class ArtifactStore {
   constructor(private readonly db: Database) {
     this.byId = db.query('SELECT * FROM artifacts WHERE id = ?')
     this.byClientId = db.query('SELECT * FROM artifacts WHERE client_id = ? ORDER BY id DESC LIMIT 1')
-    this.latestCommitted = db.query(
-      "SELECT * FROM artifacts WHERE sequence_id = ? AND state = 'COMMITTED' ORDER BY version_index DESC LIMIT 1",
-    )
+    this.latestCommitted = db.query("SELECT * FROM artifacts WHERE sequence_id = ? AND state = 'COMMITTED' ORDER BY version_index DESC LIMIT 1")
     this.manifestByName = db.query('SELECT * FROM artifact_manifests WHERE artifact_id = ? AND name = ?')
     this.manifestById = db.query('SELECT * FROM artifact_manifests WHERE id = ?')
-    this.currentManifestStmt = db.query(
-      'SELECT * FROM artifact_manifests WHERE artifact_id = ? AND md5 IS NOT NULL ORDER BY id DESC LIMIT 1',
-    )
+    this.currentManifestStmt = db.query('SELECT * FROM artifact_manifests WHERE artifact_id = ? AND md5 IS NOT NULL ORDER BY id DESC LIMIT 1')
     this.all = db.query('SELECT * FROM artifacts ORDER BY id')
   }
 
@@ -100,15 +96,12 @@ export class ArtifactStore {
            ttl_seconds, run_id, client_id, sequence_client_id, pending_aliases, created_at, updated_at)
          VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       )
-      .get(a.sequenceId, a.typeName, a.digest, a.description, a.metadata, a.historyStep, a.ttlSeconds, a.runId,
-        a.clientId, a.sequenceClientId, JSON.stringify(a.aliases), now, now) as ArtifactRow
+      .get(a.sequenceId, a.typeName, a.digest, a.description, a.metadata, a.historyStep, a.ttlSeconds, a.runId, a.clientId, a.sequenceClientId, JSON.stringify(a.aliases), now, now) as ArtifactRow
   }
 
   /** Marks the artifact committed as version `versionIndex`, with its size and file count. */
   markCommitted(id: number, versionIndex: number, size: number, fileCount: number): void {
-    this.db
-      .query("UPDATE artifacts SET state = 'COMMITTED', version_index = ?, size = ?, file_count = ?, updated_at = ? WHERE id = ?")
-      .run(versionIndex, size, fileCount, isoNow(), id)
+    this.db.query("UPDATE artifacts SET state = 'COMMITTED', version_index = ?, size = ?, file_count = ?, updated_at = ? WHERE id = ?").run(versionIndex, size, fileCount, isoNow(), id)
   }
 
   /** Updates description and/or metadata (null = unchanged). */
@@ -125,9 +118,7 @@ export class ArtifactStore {
       return this.manifestById.get(existing.id) as ManifestRow
     }
     return this.db
-      .query<ManifestRow, [number, string, string, string]>(
-        'INSERT INTO artifact_manifests (artifact_id, name, digest, type) VALUES (?, ?, ?, ?) RETURNING *',
-      )
+      .query<ManifestRow, [number, string, string, string]>('INSERT INTO artifact_manifests (artifact_id, name, digest, type) VALUES (?, ?, ?, ?) RETURNING *')
       .get(artifactId, name, digest, type) as ManifestRow
   }
 
@@ -158,14 +149,18 @@ export class ArtifactStore {
 
   /** The run ids that used the artifact. */
   usedBy(artifactId: number): number[] {
-    return this.db.query<{run_id: number}, [number]>('SELECT run_id FROM artifact_usages WHERE artifact_id = ? ORDER BY run_id')
-      .all(artifactId).map((r) => r.run_id)
+    return this.db
+      .query<{run_id: number}, [number]>('SELECT run_id FROM artifact_usages WHERE artifact_id = ? ORDER BY run_id')
+      .all(artifactId)
+      .map((r) => r.run_id)
   }
 
   /** Artifacts a run used. */
   usedByRun(runId: number): number[] {
-    return this.db.query<{artifact_id: number}, [number]>('SELECT artifact_id FROM artifact_usages WHERE run_id = ? ORDER BY artifact_id')
-      .all(runId).map((r) => r.artifact_id)
+    return this.db
+      .query<{artifact_id: number}, [number]>('SELECT artifact_id FROM artifact_usages WHERE run_id = ? ORDER BY artifact_id')
+      .all(runId)
+      .map((r) => r.artifact_id)
   }
 
   /** Artifacts a run created. */

@@ -34,7 +34,10 @@ export class BlobStore {
   private readonly chunks: Statement<{data: Uint8Array}, [string]>
   private readonly has: Statement<{size: number}, [string]>
 
-  constructor(private readonly db: Database, private readonly chunkBytes = CHUNK_BYTES) {
+  constructor(
+    private readonly db: Database,
+    private readonly chunkBytes = CHUNK_BYTES,
+  ) {
     this.put = db.query('INSERT OR IGNORE INTO blobs (md5, size) VALUES (?, ?) RETURNING md5')
     this.putChunk = db.query('INSERT INTO blob_chunks (md5, seq, data) VALUES (?, ?, ?)')
     this.chunks = db.query('SELECT data FROM blob_chunks WHERE md5 = ? ORDER BY seq')

@@ -45,9 +45,7 @@ export class RunFileStore {
     this.markUploaded = db.query('UPDATE run_files SET uploaded = 1 WHERE run_id = ? AND name = ?')
     this.list = db.query('SELECT * FROM run_files WHERE run_id = ? ORDER BY name')
     this.one = db.query('SELECT * FROM run_files WHERE run_id = ? AND name = ?')
-    this.insertAlert = db.query(
-      'INSERT INTO alerts (run_id, title, text, severity, wait_duration, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    )
+    this.insertAlert = db.query('INSERT INTO alerts (run_id, title, text, severity, wait_duration, created_at) VALUES (?, ?, ?, ?, ?, ?)')
     this.listAlerts = db.query('SELECT * FROM alerts WHERE run_id = ? ORDER BY id')
   }
 

@@ -46,7 +46,10 @@ export class RunLineStore {
 
   /** The last `n` lines in index order. */
   tail(runId: number, file: string, n: number): string[] {
-    return this.tailLines.all(runId, file, n).map((r) => r.line).reverse()
+    return this.tailLines
+      .all(runId, file, n)
+      .map((r) => r.line)
+      .reverse()
   }
 
   /** The line with the highest index, or null. For the summary this is the current summary. */

@@ -52,8 +52,21 @@ export interface RunFields {
 }
 
 const UPDATABLE: (keyof RunFields)[] = [
-  'display_name', 'description', 'notes', 'group_name', 'job_type', 'host', 'program', 'repo',
-  'commit_hash', 'config', 'summary_metrics', 'tags', 'state', 'sweep_name', 'agent_id',
+  'display_name',
+  'description',
+  'notes',
+  'group_name',
+  'job_type',
+  'host',
+  'program',
+  'repo',
+  'commit_hash',
+  'config',
+  'summary_metrics',
+  'tags',
+  'state',
+  'sweep_name',
+  'agent_id',
 ]
 
 const ADJECTIVES = ['amber', 'brisk', 'calm', 'daring', 'eager', 'fancy', 'gentle', 'hardy', 'icy', 'jolly', 'keen', 'lively']
@@ -72,9 +85,7 @@ export class RunStore {
     this.byName = db.query('SELECT * FROM runs WHERE project_id = ? AND name = ?')
     this.byId = db.query('SELECT * FROM runs WHERE id = ?')
     this.countInProject = db.query('SELECT COUNT(*) AS n FROM runs WHERE project_id = ?')
-    this.insertRow = db.query(
-      'INSERT INTO runs (project_id, name, display_name, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
-    )
+    this.insertRow = db.query('INSERT INTO runs (project_id, name, display_name, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *')
     this.bySweep = db.query('SELECT * FROM runs WHERE project_id = ? AND sweep_name = ? ORDER BY id')
     this.all = db.query(
       'SELECT runs.*, projects.entity AS entity, projects.name AS project FROM runs JOIN projects ON projects.id = runs.project_id ORDER BY projects.entity, projects.name, runs.name',
@@ -130,9 +141,7 @@ export class RunStore {
   /** Sets the state, clearing the exit code when the run becomes live again. */
   setState(id: number, state: string): void {
     const live = state === 'running' || state === 'pending'
-    this.db
-      .query(`UPDATE runs SET state = ?${live ? ', exit_code = NULL' : ''}, updated_at = ? WHERE id = ?`)
-      .run(state, isoNow(), id)
+    this.db.query(`UPDATE runs SET state = ?${live ? ', exit_code = NULL' : ''}, updated_at = ? WHERE id = ?`).run(state, isoNow(), id)
   }
 
   /** Asks the run to stop: the next file_stream response carries `"stopped": true`. */

@@ -71,9 +71,7 @@ export class SweepStore {
   create(projectId: number, name: string, config: string, state: string, fields: SweepFields): SweepRow {
     const now = isoNow()
     const row = this.db
-      .query<SweepRow, [number, string, string, string, string, string]>(
-        'INSERT INTO sweeps (project_id, name, config, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
-      )
+      .query<SweepRow, [number, string, string, string, string, string]>('INSERT INTO sweeps (project_id, name, config, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *')
       .get(projectId, name, config, state, now, now) as SweepRow
     this.update(row.id, fields)
     return this.get(row.id) as SweepRow
@@ -95,9 +93,7 @@ export class SweepStore {
   createAgent(sweepId: number, host: string | null): AgentRow {
     const now = isoNow()
     return this.db
-      .query<AgentRow, [number, string | null, string, string]>(
-        "INSERT INTO agents (sweep_id, host, state, created_at, heartbeat_at) VALUES (?, ?, 'RUNNING', ?, ?) RETURNING *",
-      )
+      .query<AgentRow, [number, string | null, string, string]>("INSERT INTO agents (sweep_id, host, state, created_at, heartbeat_at) VALUES (?, ?, 'RUNNING', ?, ?) RETURNING *")
       .get(sweepId, host, now, now) as AgentRow
   }
 

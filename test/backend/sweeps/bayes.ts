@@ -29,7 +29,12 @@ export function suggestBayes(config: SweepConfig, leaves: ParamLeaf[], runs: Obs
   for (const r of runs) {
     const y = r.summary[metric]
     if (typeof y !== 'number' || !Number.isFinite(y)) continue
-    const x = leaves.map((l) => encode(l.spec, l.path.reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k], r.config)))
+    const x = leaves.map((l) =>
+      encode(
+        l.spec,
+        l.path.reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k], r.config),
+      ),
+    )
     if (x.some((v) => v === null)) continue
     xs.push(x as number[])
     ys.push(sign * y)
@@ -71,8 +76,7 @@ function encode(spec: ParamSpec, v: unknown): number | null {
   if (typeof v !== 'number' || typeof spec.min !== 'number' || typeof spec.max !== 'number') return 'value' in spec ? 0 : null
   const logValues = /log_uniform_values$/.test(spec.distribution ?? '')
   const logSpace = /^(q_)?log_uniform$/.test(spec.distribution ?? '')
-  const [lo, hi, x] = logValues ? [Math.log(spec.min), Math.log(spec.max), Math.log(v)]
-    : logSpace ? [spec.min, spec.max, Math.log(v)] : [spec.min, spec.max, v]
+  const [lo, hi, x] = logValues ? [Math.log(spec.min), Math.log(spec.max), Math.log(v)] : logSpace ? [spec.min, spec.max, Math.log(v)] : [spec.min, spec.max, v]
   return hi > lo ? Math.min(1, Math.max(0, (x - lo) / (hi - lo))) : 0
 }
 
@@ -126,7 +130,7 @@ function pdf(z: number): number {
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26 via erf). */
 function cdf(z: number): number {
-  const t = 1 / (1 + 0.3275911 * Math.abs(z) / Math.SQRT2)
-  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(z * z) / 2)
+  const t = 1 / (1 + (0.3275911 * Math.abs(z)) / Math.SQRT2)
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(z * z) / 2)
   return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y)
 }

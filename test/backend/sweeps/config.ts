@@ -96,8 +96,7 @@ export function gridValues(spec: ParamSpec): unknown[] | null {
   if (Array.isArray(spec.values)) return spec.values
   if ('value' in spec) return [spec.value]
   const dist = spec.distribution
-  if ((dist === 'int_uniform' || (!dist && Number.isInteger(spec.min) && Number.isInteger(spec.max))) &&
-      typeof spec.min === 'number' && typeof spec.max === 'number') {
+  if ((dist === 'int_uniform' || (!dist && Number.isInteger(spec.min) && Number.isInteger(spec.max))) && typeof spec.min === 'number' && typeof spec.max === 'number') {
     return Array.from({length: spec.max - spec.min + 1}, (_, i) => (spec.min as number) + i)
   }
   if (dist === 'q_uniform' && typeof spec.min === 'number' && typeof spec.max === 'number') {

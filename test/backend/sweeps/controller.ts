@@ -17,14 +17,14 @@ import {isSchedulerSweep, SweepRunQueue} from './run-queue.ts'
 import {sampleParam, type Random} from './sampling.ts'
 
 /** A command for an agent; the heartbeat returns a JSON string of an array of these. */
-export type AgentCommand =
-  | {type: 'run'; run_id: string; program: string | null; args: Record<string, {value: unknown}>}
-  | {type: 'stop'; run_id: string}
-  | {type: 'exit'}
+export type AgentCommand = {type: 'run'; run_id: string; program: string | null; args: Record<string, {value: unknown}>} | {type: 'stop'; run_id: string} | {type: 'exit'}
 
 /** Decides what each agent heartbeat gets. Stateless apart from the store; safe to share. */
 export class SweepController {
-  constructor(private readonly store: Store, private readonly rand: Random = Math.random) {}
+  constructor(
+    private readonly store: Store,
+    private readonly rand: Random = Math.random,
+  ) {}
 
   /**
    * Answers one heartbeat of `agent`, whose live runs are the keys of `runState` with value true.
@@ -34,7 +34,9 @@ export class SweepController {
     const sweep = this.store.sweeps.get(agent.sweep_id)
     if (!sweep) return [{type: 'exit'}]
     this.store.sweeps.touchAgent(agent)
-    const live = Object.entries(runState).filter(([, alive]) => alive === true).map(([id]) => id)
+    const live = Object.entries(runState)
+      .filter(([, alive]) => alive === true)
+      .map(([id]) => id)
     const runs = this.store.runs.listBySweep(sweep.project_id, sweep.name)
     const earlystop = new Set(this.earlystop(sweep))
     const stops = runs.filter((r) => live.includes(r.name) && (r.stop_requested === 1 || earlystop.has(r.name))).map((r) => ({type: 'stop' as const, run_id: r.name}))
@@ -56,7 +58,10 @@ export class SweepController {
 
     const runId = randomName(8)
     const {row} = this.store.runs.upsert(sweep.project_id, runId, {
-      state: 'pending', sweep_name: sweep.name, agent_id: agent.id, config: JSON.stringify(args.args),
+      state: 'pending',
+      sweep_name: sweep.name,
+      agent_id: agent.id,
+      config: JSON.stringify(args.args),
     })
     if (args.scheduleId) this.recordScheduled(sweep, args.scheduleId, row.name)
     return [{type: 'run', run_id: row.name, program: config.program ?? null, args: args.args}]
@@ -94,10 +99,20 @@ export class SweepController {
       return undefined
     }
     if (config.method === 'bayes') {
-      const values = suggestBayes(config, leaves, runs.map((r) => ({config: configValues(r), summary: summaryOf(this.store, r)})), this.rand)
+      const values = suggestBayes(
+        config,
+        leaves,
+        runs.map((r) => ({config: configValues(r), summary: summaryOf(this.store, r)})),
+        this.rand,
+      )
       return {args: toArgs(leaves, values)}
     }
-    return {args: toArgs(leaves, leaves.map((l) => sampleParam(l.spec, this.rand)))}
+    return {
+      args: toArgs(
+        leaves,
+        leaves.map((l) => sampleParam(l.spec, this.rand)),
+      ),
+    }
   }
 
   /** The first entry of a local controller's schedule that has no run yet. */

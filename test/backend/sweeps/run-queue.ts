@@ -22,7 +22,10 @@ export class SweepRunQueue {
   /** Stores a queued run with `wireConfig` ({k: {value: v}} JSON text); returns the run. */
   enqueue(sweep: SweepRow, wireConfig: string, displayName: string | null): RunRow {
     const {row} = this.store.runs.upsert(sweep.project_id, randomName(8), {
-      state: 'pending', sweep_name: sweep.name, config: wireConfig, display_name: displayName,
+      state: 'pending',
+      sweep_name: sweep.name,
+      config: wireConfig,
+      display_name: displayName,
     })
     return row
   }

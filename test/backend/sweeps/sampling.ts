@@ -20,24 +20,42 @@ export function sampleParam(spec: ParamSpec, rand: Random = Math.random): unknow
   const uniform = (lo: number, hi: number) => lo + (hi - lo) * rand()
   const normal = () => (spec.mu ?? 0) + (spec.sigma ?? 1) * gaussian(rand)
   switch (dist) {
-    case 'constant': return spec.value
-    case 'categorical': return categorical(spec.values ?? [], spec.probabilities, rand)
-    case 'int_uniform': return Math.floor(uniform(min, max + 1))
-    case 'uniform': return uniform(min, max)
-    case 'q_uniform': return quant(uniform(min, max))
-    case 'log_uniform': return Math.exp(uniform(min, max))
-    case 'log_uniform_values': return Math.exp(uniform(Math.log(min), Math.log(max)))
-    case 'q_log_uniform': return quant(Math.exp(uniform(min, max)))
-    case 'q_log_uniform_values': return quant(Math.exp(uniform(Math.log(min), Math.log(max))))
-    case 'inv_log_uniform': return Math.exp(-uniform(min, max))
-    case 'inv_log_uniform_values': return 1 / Math.exp(uniform(Math.log(1 / max), Math.log(1 / min)))
-    case 'normal': return normal()
-    case 'q_normal': return quant(normal())
-    case 'log_normal': return Math.exp(normal())
-    case 'q_log_normal': return quant(Math.exp(normal()))
-    case 'beta': return beta(spec.a ?? 1, spec.b ?? 1, rand)
-    case 'q_beta': return quant(beta(spec.a ?? 1, spec.b ?? 1, rand))
-    default: throw new Error(`unsupported parameter distribution: ${dist}`)
+    case 'constant':
+      return spec.value
+    case 'categorical':
+      return categorical(spec.values ?? [], spec.probabilities, rand)
+    case 'int_uniform':
+      return Math.floor(uniform(min, max + 1))
+    case 'uniform':
+      return uniform(min, max)
+    case 'q_uniform':
+      return quant(uniform(min, max))
+    case 'log_uniform':
+      return Math.exp(uniform(min, max))
+    case 'log_uniform_values':
+      return Math.exp(uniform(Math.log(min), Math.log(max)))
+    case 'q_log_uniform':
+      return quant(Math.exp(uniform(min, max)))
+    case 'q_log_uniform_values':
+      return quant(Math.exp(uniform(Math.log(min), Math.log(max))))
+    case 'inv_log_uniform':
+      return Math.exp(-uniform(min, max))
+    case 'inv_log_uniform_values':
+      return 1 / Math.exp(uniform(Math.log(1 / max), Math.log(1 / min)))
+    case 'normal':
+      return normal()
+    case 'q_normal':
+      return quant(normal())
+    case 'log_normal':
+      return Math.exp(normal())
+    case 'q_log_normal':
+      return quant(Math.exp(normal()))
+    case 'beta':
+      return beta(spec.a ?? 1, spec.b ?? 1, rand)
+    case 'q_beta':
+      return quant(beta(spec.a ?? 1, spec.b ?? 1, rand))
+    default:
+      throw new Error(`unsupported parameter distribution: ${dist}`)
   }
 }
 

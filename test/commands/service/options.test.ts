@@ -11,8 +11,16 @@ describe('parseServiceArgv', () => {
   test("the SDK's launch line (service_process.py), incl. a negative log level", () => {
     const flags = parseServiceArgv(['--port-filename', '/tmp/p.txt', '--pid', '4242', '--log-level', '-4', '--no-observability', '--os-pid-shutdown'])
     expect(flags).toEqual({
-      'port-filename': '/tmp/p.txt', pid: 4242, 'log-level': -4, 'no-observability': true, 'enable-dcgm-profiling': false,
-      'listen-on-localhost': false, detached: false, 'idle-timeout': '10m', 'os-pid-shutdown': true, 'shared-node': '',
+      'port-filename': '/tmp/p.txt',
+      pid: 4242,
+      'log-level': -4,
+      'no-observability': true,
+      'enable-dcgm-profiling': false,
+      'listen-on-localhost': false,
+      detached: false,
+      'idle-timeout': '10m',
+      'os-pid-shutdown': true,
+      'shared-node': '',
     })
   })
 
@@ -25,8 +33,16 @@ describe('parseServiceArgv', () => {
   })
 
   test.each([
-    [['--help']], [['-h']], [['--port-filename']], [['--pid', 'me']], [['--pid', '1.5']], [['--detached=yes']],
-    [['--unknown']], [['install']], [['--port-filename', 'p', 'extra']], [['-p', 'x']],
+    [['--help']],
+    [['-h']],
+    [['--port-filename']],
+    [['--pid', 'me']],
+    [['--pid', '1.5']],
+    [['--detached=yes']],
+    [['--unknown']],
+    [['install']],
+    [['--port-filename', 'p', 'extra']],
+    [['-p', 'x']],
   ])('%j goes to oclif', (argv) => {
     expect(parseServiceArgv(argv)).toBeUndefined()
   })

@@ -95,7 +95,8 @@ export function startForwardProxy(o: ForwardProxyOptions = {}): ForwardProxy {
   const connectUpstream = async (client: Socket<Side>, host: string, port: number, first: Uint8Array, onOpen: () => void, rewrite: boolean) => {
     try {
       const upstream = await Bun.connect<Side>({
-        hostname: resolve(host), port,
+        hostname: resolve(host),
+        port,
         data: {queue: [], peer: client, rewriteResponse: rewrite ? {buf: Buffer.alloc(0)} : undefined},
         socket: {
           data(up, chunk) {
@@ -104,7 +105,11 @@ export function startForwardProxy(o: ForwardProxyOptions = {}): ForwardProxy {
             r.buf = Buffer.concat([r.buf, chunk])
             const end = r.buf.indexOf(HEAD_END)
             if (end < 0) return
-            const lines = r.buf.subarray(0, end).toString('latin1').split('\r\n').filter((l) => !/^connection:/i.test(l))
+            const lines = r.buf
+              .subarray(0, end)
+              .toString('latin1')
+              .split('\r\n')
+              .filter((l) => !/^connection:/i.test(l))
             write(client, Buffer.concat([Buffer.from(`${[...lines, 'Connection: close'].join('\r\n')}\r\n\r\n`, 'latin1'), r.buf.subarray(end + 4)]))
             up.data.rewriteResponse = undefined
           },
@@ -151,7 +156,8 @@ export function startForwardProxy(o: ForwardProxyOptions = {}): ForwardProxy {
   }
 
   const listener: TCPSocketListener<Side> = Bun.listen<Side>({
-    hostname: '127.0.0.1', port: 0,
+    hostname: '127.0.0.1',
+    port: 0,
     data: {queue: []},
     socket: {
       open(client) {

@@ -2,9 +2,7 @@ import {afterEach, describe, expect, test} from 'bun:test'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {
-  GRAPHQL_POLICY, GraphQLClient, GraphQLError, HttpClient, NetworkPeeker, basicAuthorization, serverWaitMs, type RetryPolicy,
-} from '../../../src/core/api/index.ts'
+import {GRAPHQL_POLICY, GraphQLClient, GraphQLError, HttpClient, NetworkPeeker, basicAuthorization, serverWaitMs, type RetryPolicy} from '../../../src/core/api/index.ts'
 import {HttpError, NetworkError, TimeoutError} from '../../../src/core/errors.ts'
 import {nullLogger} from '../../../src/core/observability/index.ts'
 
@@ -49,14 +47,16 @@ describe('HttpClient', () => {
 
   test('a 400 is not retried and becomes an HttpError with the body', async () => {
     const s = serve(() => new Response('bad input', {status: 400}))
-    const err = await client(s.url).send({method: 'POST', url: `${s.url}/graphql`, policy: FAST}).catch((e) => e)
+    const err = await client(s.url)
+      .send({method: 'POST', url: `${s.url}/graphql`, policy: FAST})
+      .catch((e) => e)
     expect(err).toBeInstanceOf(HttpError)
     expect((err as HttpError).status).toBe(400)
     expect((err as HttpError).bodySnippet).toBe('bad input')
     expect(s.count()).toBe(1)
   })
 
-  test('honours Retry-After on 429, beyond the policy\'s maximum wait', async () => {
+  test("honours Retry-After on 429, beyond the policy's maximum wait", async () => {
     const s = serve((_r, n) => (n === 1 ? new Response('slow down', {status: 429, headers: {'retry-after': '1'}}) : new Response('ok')))
     const t0 = performance.now()
     await client(s.url).send({method: 'GET', url: `${s.url}/x`, policy: FAST})
@@ -66,7 +66,9 @@ describe('HttpClient', () => {
 
   test('gives up after maxRetries with the last status', async () => {
     const s = serve(() => new Response('down', {status: 503}))
-    const err = await client(s.url).send({method: 'GET', url: `${s.url}/x`, policy: FAST}).catch((e) => e)
+    const err = await client(s.url)
+      .send({method: 'GET', url: `${s.url}/x`, policy: FAST})
+      .catch((e) => e)
     expect((err as HttpError).status).toBe(503)
     expect(s.count()).toBe(FAST.maxRetries + 1)
   })
@@ -97,7 +99,9 @@ describe('HttpClient', () => {
     servers[0].stop(true)
     servers = []
     const t0 = performance.now()
-    const err = await client(url).send({method: 'GET', url: `${url}/x`, policy: FAST}).catch((e) => e)
+    const err = await client(url)
+      .send({method: 'GET', url: `${url}/x`, policy: FAST})
+      .catch((e) => e)
     expect(err).toBeInstanceOf(NetworkError)
     expect(performance.now() - t0).toBeGreaterThanOrEqual(25) // 3 waits of ≥ 10 ms
   })
@@ -117,7 +121,9 @@ describe('HttpClient', () => {
       await Bun.sleep(300)
       return new Response('late')
     })
-    const err = await client(s.url).send({method: 'GET', url: `${s.url}/x`, policy: {...FAST, maxRetries: 1, timeoutMs: 50}}).catch((e) => e)
+    const err = await client(s.url)
+      .send({method: 'GET', url: `${s.url}/x`, policy: {...FAST, maxRetries: 1, timeoutMs: 50}})
+      .catch((e) => e)
     expect(err).toBeInstanceOf(TimeoutError)
   })
 
@@ -153,7 +159,9 @@ describe('HttpClient', () => {
     const ctl = new AbortController()
     const slow: RetryPolicy = {...FAST, waitMinMs: 10_000, waitMaxMs: 10_000}
     const t0 = performance.now()
-    const p = client(s.url).send({method: 'GET', url: `${s.url}/x`, policy: slow, signal: ctl.signal}).catch((e) => e)
+    const p = client(s.url)
+      .send({method: 'GET', url: `${s.url}/x`, policy: slow, signal: ctl.signal})
+      .catch((e) => e)
     setTimeout(() => ctl.abort(new Error('shutting down')), 100)
     const err = await p
     expect(performance.now() - t0).toBeLessThan(3000)

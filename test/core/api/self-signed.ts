@@ -21,11 +21,29 @@ export function selfSignedCert(): SelfSigned {
   const dir = mkdtempSync(join(tmpdir(), 'nexus-tls-'))
   const certFile = join(dir, 'cert.pem')
   const keyFile = join(dir, 'key.pem')
-  const r = Bun.spawnSync([
-    'openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=nexus-test',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:wandb.test',
-  ], {stdout: 'pipe', stderr: 'pipe'})
+  const r = Bun.spawnSync(
+    [
+      'openssl',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=nexus-test',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:wandb.test',
+    ],
+    {stdout: 'pipe', stderr: 'pipe'},
+  )
   if (r.exitCode !== 0) throw new Error(`openssl failed: ${r.stderr.toString()}`)
   made = {certFile, keyFile, cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8')}
   return made

@@ -2,9 +2,7 @@ import {afterEach, describe, expect, test} from 'bun:test'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {
-  GRAPHQL_POLICY, HttpClient, NoProxy, TlsError, Transport, TransportError, basicAuthorization, redactProxy, type RetryPolicy,
-} from '../../../src/core/api/index.ts'
+import {GRAPHQL_POLICY, HttpClient, NoProxy, TlsError, Transport, TransportError, basicAuthorization, redactProxy, type RetryPolicy} from '../../../src/core/api/index.ts'
 import {nullLogger} from '../../../src/core/observability/index.ts'
 import {RunSettings} from '../../../src/core/settings/index.ts'
 import {Settings} from '../../../src/core/proto.ts'
@@ -151,8 +149,10 @@ describe('Transport: Proxy-Authorization', () => {
 describe('Transport: settings and environment', () => {
   test('fromEnv maps the WANDB_* variables as the SDK does', () => {
     const t = Transport.fromEnv({
-      WANDB_HTTP_PROXY: 'http://p.test:1/', WANDB_HTTPS_PROXY: 'http://q.test:2',
-      WANDB_X_EXTRA_HTTP_HEADERS: '{"Proxy-Authorization": "Basic abc"}', WANDB_INSECURE_DISABLE_SSL: 'True',
+      WANDB_HTTP_PROXY: 'http://p.test:1/',
+      WANDB_HTTPS_PROXY: 'http://q.test:2',
+      WANDB_X_EXTRA_HTTP_HEADERS: '{"Proxy-Authorization": "Basic abc"}',
+      WANDB_INSECURE_DISABLE_SSL: 'True',
     })
     expect(t.proxyFor('http://x.test/')).toEqual({url: new URL('http://p.test:1'), source: 'setting http_proxy'})
     expect(t.forUrl('https://x.test/').options).toEqual({proxy: {url: 'http://q.test:2/', headers: {'Proxy-Authorization': 'Basic abc'}, respectNoProxy: false}, tls: {rejectUnauthorized: false}})
@@ -175,10 +175,13 @@ describe('Transport: settings and environment', () => {
   })
 
   test('fromSettings takes the run settings first, their WANDB_* variables where unset', () => {
-    const settings = new RunSettings(Settings.create({
-      https_proxy: {value: 'http://from-settings:1'}, insecure_disable_ssl: {value: true},
-      x_extra_http_headers: {value: {'Proxy-Authorization': 'Basic s'}},
-    }))
+    const settings = new RunSettings(
+      Settings.create({
+        https_proxy: {value: 'http://from-settings:1'},
+        insecure_disable_ssl: {value: true},
+        x_extra_http_headers: {value: {'Proxy-Authorization': 'Basic s'}},
+      }),
+    )
     const t = Transport.fromSettings(settings, {WANDB_HTTPS_PROXY: 'http://from-env:1', WANDB_HTTP_PROXY: 'http://env-http:1'})
     expect(t.proxyFor('https://x.test/')?.url.host).toBe('from-settings:1')
     expect(t.proxyFor('http://x.test/')?.url.host).toBe('env-http:1')
@@ -230,7 +233,11 @@ describe('HttpClient through a real forward proxy and TLS', () => {
   }
   const seen: Request[] = []
   const plain = () => {
-    const s = Bun.serve({hostname: '127.0.0.1', port: 0, fetch: (r) => (seen.push(r), Response.json({host: r.headers.get('host'), auth: r.headers.get('authorization'), pa: r.headers.get('proxy-authorization')}))})
+    const s = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch: (r) => (seen.push(r), Response.json({host: r.headers.get('host'), auth: r.headers.get('authorization'), pa: r.headers.get('proxy-authorization')})),
+    })
     servers.push(s)
     return s.port
   }
@@ -241,7 +248,8 @@ describe('HttpClient through a real forward proxy and TLS', () => {
     servers.push(s)
     return {port: s.port, hits: () => hits}
   }
-  const client = (baseUrl: string, transport: Transport) => new HttpClient({baseUrl, authorization: () => basicAuthorization(KEY), logger: nullLogger, transport, extraHeaders: {'Proxy-Authorization': 'Basic cHJveHk6cHc='}})
+  const client = (baseUrl: string, transport: Transport) =>
+    new HttpClient({baseUrl, authorization: () => basicAuthorization(KEY), logger: nullLogger, transport, extraHeaders: {'Proxy-Authorization': 'Basic cHJveHk6cHc='}})
 
   test('http target: an absolute-URI request through the setting proxy, Proxy-Authorization to the proxy only', async () => {
     const port = plain()
@@ -249,7 +257,7 @@ describe('HttpClient through a real forward proxy and TLS', () => {
     const base = `http://wandb.test:${port}`
     const t = Transport.fromConfig({httpProxy: p.url, extraHeaders: {'Proxy-Authorization': 'Basic cHJveHk6cHc='}, env: {}})
     const res = await client(base, t).send({method: 'POST', url: `${base}/graphql`, json: {q: 1}, policy: FAST})
-    const body = await res.json() as {host: string; auth: string; pa: string | null}
+    const body = (await res.json()) as {host: string; auth: string; pa: string | null}
     expect(body).toEqual({host: `wandb.test:${port}`, auth: basicAuthorization(KEY), pa: null})
     expect(p.requests).toEqual([{method: 'POST', target: `${base}/graphql`, proxyAuthorization: 'Basic cHJveHk6cHc=', status: 200}])
   })
@@ -269,7 +277,9 @@ describe('HttpClient through a real forward proxy and TLS', () => {
     const p = proxy({requireAuthorization: 'Bearer right'})
     const base = `https://wandb.test:${s.port}`
     const t = Transport.fromConfig({httpsProxy: p.url, extraHeaders: {'Proxy-Authorization': 'Bearer wrong'}, env: {}})
-    const err = await client(base, t).send({method: 'GET', url: `${base}/x`, policy: FAST}).catch((e) => e)
+    const err = await client(base, t)
+      .send({method: 'GET', url: `${base}/x`, policy: FAST})
+      .catch((e) => e)
     expect(String(err.message)).toContain('setting https_proxy')
     expect(String(err.message)).toContain('407')
     expect(p.requests.length).toBe(1)
@@ -287,7 +297,9 @@ describe('HttpClient through a real forward proxy and TLS', () => {
   test('an untrusted certificate is a TlsError, not retried; a CA bundle or insecure_disable_ssl fixes it', async () => {
     const s = tlsServer()
     const base = `https://127.0.0.1:${s.port}`
-    const err = await client(base, Transport.fromConfig({env: {}})).send({method: 'GET', url: `${base}/x`, policy: FAST}).catch((e) => e)
+    const err = await client(base, Transport.fromConfig({env: {}}))
+      .send({method: 'GET', url: `${base}/x`, policy: FAST})
+      .catch((e) => e)
     expect(err).toBeInstanceOf(TlsError)
     expect(err.message).toMatch(/certificate/)
     expect(err.message).toContain('SSL_CERT_FILE')

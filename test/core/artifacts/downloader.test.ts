@@ -6,7 +6,14 @@ import {describe, expect, test} from 'bun:test'
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {
-  ArtifactError, ArtifactFileCache, ArtifactTransferError, DigestMismatchError, UnsafePathError, b64ToHex, downloadArtifact, safeJoin,
+  ArtifactError,
+  ArtifactFileCache,
+  ArtifactTransferError,
+  DigestMismatchError,
+  UnsafePathError,
+  b64ToHex,
+  downloadArtifact,
+  safeJoin,
   type DownloaderDeps,
 } from '../../../src/core/artifacts/index.ts'
 import {artifactTestBed, b64md5, clients, recordOf, saveManager} from './helpers.ts'

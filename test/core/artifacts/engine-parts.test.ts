@@ -6,9 +6,24 @@ import {describe, expect, test} from 'bun:test'
 import {join} from 'node:path'
 import {GraphQLError} from '../../../src/core/api/index.ts'
 import {
-  ARTIFACT_EXIT, ArtifactFileCache, ArtifactInputError, ArtifactNotFoundError, ArtifactRunError, ArtifactSaveError, KeyedSerializer,
-  MULTIPART_THRESHOLD, artifactCommandError, b64ToHex, hexToB64, parseArtifactPath, partRanges, partSize, resolveAliases, userCacheDir,
-  validateArtifactName, validateArtifactType,
+  ARTIFACT_EXIT,
+  ArtifactFileCache,
+  ArtifactInputError,
+  ArtifactNotFoundError,
+  ArtifactRunError,
+  ArtifactSaveError,
+  KeyedSerializer,
+  MULTIPART_THRESHOLD,
+  artifactCommandError,
+  b64ToHex,
+  hexToB64,
+  parseArtifactPath,
+  partRanges,
+  partSize,
+  resolveAliases,
+  userCacheDir,
+  validateArtifactName,
+  validateArtifactType,
 } from '../../../src/core/artifacts/index.ts'
 import {HttpError, NetworkError, UserFacingError} from '../../../src/core/errors.ts'
 import {Deferred, Semaphore} from '../../../src/core/runtime/index.ts'
@@ -19,11 +34,13 @@ describe('Semaphore.run and KeyedSerializer', () => {
     const gates = [0, 1, 2, 3].map(() => new Deferred<void>())
     const starts = [0, 1, 2, 3].map(() => new Deferred<void>())
     const started: number[] = []
-    const runs = gates.map((g, i) => limiter.run(async () => {
-      started.push(i)
-      starts[i].resolve()
-      await g.promise
-    }))
+    const runs = gates.map((g, i) =>
+      limiter.run(async () => {
+        started.push(i)
+        starts[i].resolve()
+        await g.promise
+      }),
+    )
     await Promise.all([starts[0].promise, starts[1].promise])
     expect(started).toEqual([0, 1])
     gates[1].resolve()
@@ -76,7 +93,7 @@ describe('artifact paths', () => {
 })
 
 describe('the local cache layout', () => {
-  test('is the SDK\'s: WANDB_CACHE_DIR or ~/.cache/wandb, then artifacts/obj/md5 and obj/etag', () => {
+  test("is the SDK's: WANDB_CACHE_DIR or ~/.cache/wandb, then artifacts/obj/md5 and obj/etag", () => {
     expect(userCacheDir({WANDB_CACHE_DIR: '/cache'})).toBe('/cache')
     expect(userCacheDir({HOME: '/home/u'}, 'linux')).toBe('/home/u/.cache/wandb')
     expect(userCacheDir({HOME: '/home/u', XDG_CACHE_HOME: '/xdg'}, 'linux')).toBe('/xdg/wandb')
@@ -103,7 +120,11 @@ describe('multipart sizing', () => {
     const size = partSize(huge)
     expect(size % 4096).toBe(0)
     expect(Math.ceil(huge / size)).toBeLessThanOrEqual(10_000)
-    expect(partRanges(1000, 400)).toEqual([{partNumber: 1, offset: 0, size: 400}, {partNumber: 2, offset: 400, size: 400}, {partNumber: 3, offset: 800, size: 200}])
+    expect(partRanges(1000, 400)).toEqual([
+      {partNumber: 1, offset: 0, size: 400},
+      {partNumber: 2, offset: 400, size: 400},
+      {partNumber: 3, offset: 800, size: 200},
+    ])
   })
 })
 

@@ -108,11 +108,20 @@ export async function ensureRun(backend: Backend, runId = 'maker', project = 'ar
 
 /** An artifact record of the files under `dir` (staged into `staging` unless immutable). */
 export async function recordOf(
-  dir: string, o: {name: string; staging: string; aliases?: string[]; runId?: string; project?: string; policy?: 'mutable' | 'immutable'; skipCache?: boolean; type?: string},
+  dir: string,
+  o: {name: string; staging: string; aliases?: string[]; runId?: string; project?: string; policy?: 'mutable' | 'immutable'; skipCache?: boolean; type?: string},
 ): Promise<ArtifactRecord> {
   const {record} = await buildLocalArtifact({
-    path: dir, name: o.name, type: o.type ?? 'dataset', aliases: o.aliases ?? ['latest'], entity: 'nexus', project: o.project ?? 'arts',
-    runId: o.runId ?? 'maker', skipCache: o.skipCache ?? false, policy: o.policy ?? 'mutable', stagingDir: o.staging,
+    path: dir,
+    name: o.name,
+    type: o.type ?? 'dataset',
+    aliases: o.aliases ?? ['latest'],
+    entity: 'nexus',
+    project: o.project ?? 'arts',
+    runId: o.runId ?? 'maker',
+    skipCache: o.skipCache ?? false,
+    policy: o.policy ?? 'mutable',
+    stagingDir: o.staging,
   })
   return record
 }

@@ -27,8 +27,7 @@ function withOrganization(org: {name: string; orgEntity: {name: string}} | null)
   }) as typeof fetch
 }
 
-const request = (o: Partial<LinkArtifactRequest>) =>
-  LinkArtifactRequest.create({portfolio_name: 'portfolio', portfolio_entity: 'nexus', portfolio_project: 'arts', portfolio_aliases: ['prod'], ...o})
+const request = (o: Partial<LinkArtifactRequest>) => LinkArtifactRequest.create({portfolio_name: 'portfolio', portfolio_entity: 'nexus', portfolio_project: 'arts', portfolio_aliases: ['prod'], ...o})
 
 describe('linkArtifact', () => {
   test('links by server id or by client id and resolves the portfolio version index', async () => {
@@ -42,7 +41,7 @@ describe('linkArtifact', () => {
     await expect(linkArtifact(graphql, request({}))).rejects.toThrow(ArtifactInputError)
   })
 
-  test('a registry project is linked under the organization\'s entity; a wrong organization is refused', async () => {
+  test("a registry project is linked under the organization's entity; a wrong organization is refused", async () => {
     const a = await saved('reg')
     const {graphql} = clients(backend, {fetch: withOrganization({name: 'Org Display', orgEntity: {name: 'org-entity'}})})
     expect(await linkArtifact(graphql, request({server_id: a.id, portfolio_project: 'wandb-registry-models', portfolio_organization: 'Org Display'}))).toBe(0)

@@ -24,7 +24,15 @@ function protoOf(c: Case): ArtifactManifest {
     storage_policy: 'wandb-storage-policy-v1',
     storage_policy_config: [{key: 'storageLayout', value_json: '"V2"'}, ...(c.storageRegion ? [{key: 'storageRegion', value_json: JSON.stringify(c.storageRegion)}] : [])],
     contents: c.entries.map((e) => ({
-      path: e.path, digest: e.digest, ref: e.ref ?? '', size: BigInt(e.size), mimetype: '', local_path: e.local_path, birth_artifact_id: e.birth, skip_cache: e.skip_cache, extra: e.extra,
+      path: e.path,
+      digest: e.digest,
+      ref: e.ref ?? '',
+      size: BigInt(e.size),
+      mimetype: '',
+      local_path: e.local_path,
+      birth_artifact_id: e.birth,
+      skip_cache: e.skip_cache,
+      extra: e.extra,
     })),
   })
 }
@@ -87,7 +95,10 @@ describe('parseManifest', () => {
 describe('artifactDigest', () => {
   test('is the digest the SDK computed for the e2e dataset (paths sorted, "path:digest" lines)', () => {
     const entries: Array<[string, string]> = [
-      ['nested/deep/c.json', 'wuDBasn7cH+fVCt5qbsdRg=='], ['a.txt', 'VVs7OgeuE7+wF4Zwef2HLg=='], ['empty.txt', '1B2M2Y8AsgTpgAmY7PhCfg=='], ['b.bin', 'ZVYRI3KJjGnh3gv2idjbJg=='],
+      ['nested/deep/c.json', 'wuDBasn7cH+fVCt5qbsdRg=='],
+      ['a.txt', 'VVs7OgeuE7+wF4Zwef2HLg=='],
+      ['empty.txt', '1B2M2Y8AsgTpgAmY7PhCfg=='],
+      ['b.bin', 'ZVYRI3KJjGnh3gv2idjbJg=='],
     ]
     expect(artifactDigest(entries)).toBe('4ecbc2901a23a6ce4d71211ea9d245a4')
   })

@@ -7,7 +7,14 @@ import {describe, expect, test} from 'bun:test'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {
-  ARTIFACT_EXIT, ArtifactInputError, ArtifactMismatchError, ArtifactNotFoundError, ArtifactRunError, artifactCommandError, getArtifact, putArtifact,
+  ARTIFACT_EXIT,
+  ArtifactInputError,
+  ArtifactMismatchError,
+  ArtifactNotFoundError,
+  ArtifactRunError,
+  artifactCommandError,
+  getArtifact,
+  putArtifact,
   type PutArtifactOptions,
 } from '../../../src/core/artifacts/index.ts'
 import {LogLevel, nullLogger} from '../../../src/core/observability/index.ts'
@@ -16,12 +23,23 @@ import {artifactTestBed} from './helpers.ts'
 
 const {backend, dir} = await artifactTestBed({backend: {apiKeys: ['k'.repeat(40)]}, isolateCache: true})
 
-const env = () => ({WANDB_DIR: dir.path, WANDB_DATA_DIR: join(dir.path, 'data'), WANDB_CACHE_DIR: join(dir.path, 'cache'), WANDB__GRAPHQL_RETRY_MAX: '1', WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1', WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '1'})
-const put = (o: Partial<PutArtifactOptions> & {path: string}) => putArtifact({
-  baseUrl: backend.url, apiKey: backend.apiKey, env: env(), cwd: dir.path,
-  openStream: (settings, runId) => createStream(settings, runId, {logger: nullLogger, logLevel: LogLevel.INFO, print: () => {}}),
-  ...o,
+const env = () => ({
+  WANDB_DIR: dir.path,
+  WANDB_DATA_DIR: join(dir.path, 'data'),
+  WANDB_CACHE_DIR: join(dir.path, 'cache'),
+  WANDB__GRAPHQL_RETRY_MAX: '1',
+  WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1',
+  WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '1',
 })
+const put = (o: Partial<PutArtifactOptions> & {path: string}) =>
+  putArtifact({
+    baseUrl: backend.url,
+    apiKey: backend.apiKey,
+    env: env(),
+    cwd: dir.path,
+    openStream: (settings, runId) => createStream(settings, runId, {logger: nullLogger, logLevel: LogLevel.INFO, print: () => {}}),
+    ...o,
+  })
 const get = (path: string, o: {root?: string; type?: string; apiKey?: string} = {}) =>
   getArtifact({path, baseUrl: backend.url, apiKey: o.apiKey ?? backend.apiKey, env: env(), cwd: dir.path, root: o.root, type: o.type})
 
@@ -95,7 +113,12 @@ describe('putArtifact and getArtifact', () => {
     dir.file('src/a.txt', 'x')
     const nowhere = 'http://127.0.0.1:9'
     const putErr = await putArtifact({
-      path: 'src', name: 'nexus/proj/x', baseUrl: nowhere, apiKey: backend.apiKey, env: env(), cwd: dir.path,
+      path: 'src',
+      name: 'nexus/proj/x',
+      baseUrl: nowhere,
+      apiKey: backend.apiKey,
+      env: env(),
+      cwd: dir.path,
       openStream: (settings, runId) => createStream(settings, runId, {logger: nullLogger, logLevel: LogLevel.INFO, print: () => {}}),
     }).catch((e) => e)
     expect(artifactCommandError(putErr, 'put').exitCode).toBe(ARTIFACT_EXIT.NETWORK)

@@ -22,14 +22,21 @@ async function manifestOf(id: string) {
 }
 
 describe('ArtifactSaveManager.save', () => {
-  test('runs Go core\'s request sequence and commits the files with their aliases', async () => {
+  test("runs Go core's request sequence and commits the files with their aliases", async () => {
     dir.file('src/a.txt', 'alpha')
     dir.file('src/nested/deep/b.bin', new Uint8Array([1, 2, 3]))
     const {manager} = saveManager(backend, cacheDir())
     const id = await manager.save({artifact: await recordOf(join(dir.path, 'src'), {name: 'data', staging: staging(), aliases: ['first', 'latest']}), stagingDir: staging()})
     expect(await ops()).toEqual([
-      'UpsertBucket', 'CreateArtifact', 'CreateArtifactManifest', 'CreateArtifactFiles', 'PUT /_storage/blobs/…', 'PUT /_storage/blobs/…',
-      'CreateArtifactManifest', 'PUT /_storage/manifests/…', 'CommitArtifact',
+      'UpsertBucket',
+      'CreateArtifact',
+      'CreateArtifactManifest',
+      'CreateArtifactFiles',
+      'PUT /_storage/blobs/…',
+      'PUT /_storage/blobs/…',
+      'CreateArtifactManifest',
+      'PUT /_storage/manifests/…',
+      'CommitArtifact',
     ])
     const [art] = await backend.inspectArtifacts()
     expect(art).toMatchObject({name: 'data', version: 'v0', state: 'COMMITTED', aliases: ['first', 'latest'], createdBy: 'maker', type: 'dataset'})
@@ -52,7 +59,10 @@ describe('ArtifactSaveManager.save', () => {
     expect((await ops()).filter((o) => o === 'PUT /_storage/blobs/…')).toHaveLength(3)
     expect(warnings).toEqual(['Artifact "data" already exists with the same content. No new version will be created.'])
     const arts = await backend.inspectArtifacts()
-    expect(arts.map((a) => [a.version, a.aliases])).toEqual([['v0', []], ['v1', ['again', 'latest']]])
+    expect(arts.map((a) => [a.version, a.aliases])).toEqual([
+      ['v0', []],
+      ['v1', ['again', 'latest']],
+    ])
   })
 
   test('saves of one name are versioned in call order; saves of other names run beside them', async () => {
@@ -106,7 +116,7 @@ describe('ArtifactSaveManager.save', () => {
     expect(readFileSync(stagedPath, 'utf8')).toBe('synced twice')
   })
 
-  test('the uploaded manifest is Go\'s encoding of the entries, birth ids included', async () => {
+  test("the uploaded manifest is Go's encoding of the entries, birth ids included", async () => {
     dir.file('src/x <&> y.txt', 'escaped name')
     const {manager} = saveManager(backend, cacheDir())
     const record = await recordOf(join(dir.path, 'src'), {name: 'enc', staging: staging(), policy: 'immutable'})
@@ -142,7 +152,17 @@ describe('ArtifactSaveManager.save', () => {
     const firstId = await manager.save({artifact: first, stagingDir: staging()})
     dir.file('b/b.txt', 'second')
     const second = await recordOf(join(dir.path, 'b'), {name: 'second', staging: staging()})
-    second.manifest!.contents.push({path: 'ref.txt', digest: b64md5('first'), ref: `wandb-client-artifact://${first.client_id}/a.txt`, size: 5n, mimetype: '', local_path: '', birth_artifact_id: '', skip_cache: false, extra: []})
+    second.manifest!.contents.push({
+      path: 'ref.txt',
+      digest: b64md5('first'),
+      ref: `wandb-client-artifact://${first.client_id}/a.txt`,
+      size: 5n,
+      mimetype: '',
+      local_path: '',
+      birth_artifact_id: '',
+      skip_cache: false,
+      extra: [],
+    })
     const secondId = await manager.save({artifact: second, stagingDir: staging()})
     expect((await backend.inspectArtifacts()).find((a) => a.name === 'first')?.usedBy).toEqual(['maker'])
     expect((await manifestOf(secondId)).contents.get('ref.txt')?.ref).toBe(`wandb-artifact://${b64ToHex(firstId)}/a.txt`)
@@ -172,7 +192,8 @@ describe('ArtifactSaveManager.save under faults', () => {
       {match: {path: '/_storage/blobs/', method: 'PUT'}, action: 'reset', times: 3},
       {match: {path: '/_storage/manifests/', method: 'PUT'}, action: 'status', status: 503, times: 1},
       {match: {operation: 'CommitArtifact'}, action: 'status', status: 500, times: 1},
-    ] as const) await backend.addFault(rule as never)
+    ] as const)
+      await backend.addFault(rule as never)
     const {manager} = saveManager(backend, cacheDir())
     const started = Date.now()
     await manager.save({artifact: await recordOf(join(dir.path, 'src'), {name: 'faulty', staging: staging()}), stagingDir: staging()})

@@ -20,9 +20,17 @@ function openStream(runId: string, o: {offline?: boolean} = {}): Stream {
   const runDir = join(dir.path, `run-${runId}`)
   mkdirSync(join(runDir, 'files'), {recursive: true})
   const settings = Settings.create({
-    api_key: {value: backend.apiKey}, base_url: {value: backend.url}, entity: {value: 'nexus'}, project: {value: 'arts'}, run_id: {value: runId},
-    sync_dir: {value: runDir}, sync_file: {value: join(runDir, `run-${runId}.wandb`)}, console: {value: 'off'}, x_disable_stats: {value: true},
-    _offline: {value: o.offline ?? false}, silent: {value: true},
+    api_key: {value: backend.apiKey},
+    base_url: {value: backend.url},
+    entity: {value: 'nexus'},
+    project: {value: 'arts'},
+    run_id: {value: runId},
+    sync_dir: {value: runDir},
+    sync_file: {value: join(runDir, `run-${runId}.wandb`)},
+    console: {value: 'off'},
+    x_disable_stats: {value: true},
+    _offline: {value: o.offline ?? false},
+    silent: {value: true},
   })
   return createStream(settings, runId, {logger: nullLogger, logLevel: LogLevel.INFO, print: () => {}})
 }
@@ -57,8 +65,10 @@ describe('log_artifact in an online run', () => {
     await startRun(stream, 'r1')
     await backend.addFault({match: {operation: 'CommitArtifact'}, action: 'delay', delayMs: 300})
     const order: string[] = []
-    const logged = ask(stream, request({oneofKind: 'log_artifact', log_artifact: {artifact: await artifact('data', {'a.txt': 'alpha'}, 'r1'), history_step: 0n, staging_dir: join(dir.path, 'staging')}}))
-      .then((a) => (order.push('log_artifact'), a))
+    const logged = ask(
+      stream,
+      request({oneofKind: 'log_artifact', log_artifact: {artifact: await artifact('data', {'a.txt': 'alpha'}, 'r1'), history_step: 0n, staging_dir: join(dir.path, 'staging')}}),
+    ).then((a) => (order.push('log_artifact'), a))
     const exited = ask(stream, exitRecord()).then(() => order.push('exit'))
     const answer = response(await logged)
     await exited
@@ -74,7 +84,9 @@ describe('log_artifact in an online run', () => {
     const stream = openStream('r2')
     await startRun(stream, 'r2')
     const first = response(await ask(stream, request({oneofKind: 'log_artifact', log_artifact: {artifact: await artifact('typed', {'a.txt': 'a'}, 'r2'), history_step: 0n, staging_dir: ''}})))
-    const second = response(await ask(stream, request({oneofKind: 'log_artifact', log_artifact: {artifact: await artifact('typed2', {'b.txt': 'b'}, 'r2', {type: 'model'}), history_step: 0n, staging_dir: ''}})))
+    const second = response(
+      await ask(stream, request({oneofKind: 'log_artifact', log_artifact: {artifact: await artifact('typed2', {'b.txt': 'b'}, 'r2', {type: 'model'}), history_step: 0n, staging_dir: ''}})),
+    )
     const clash = await artifact('typed3', {'c.txt': 'c'}, 'r2', {type: 'model'})
     clash.name = 'typed'
     const refused = response(await ask(stream, request({oneofKind: 'log_artifact', log_artifact: {artifact: clash, history_step: 0n, staging_dir: ''}})))
@@ -94,15 +106,30 @@ describe('link_artifact and download_artifact in an online run', () => {
     await startRun(stream, 'r3')
     const logged = response(await ask(stream, request({oneofKind: 'log_artifact', log_artifact: {artifact: await artifact('linked', {'x/y.txt': 'why'}, 'r3'), history_step: 0n, staging_dir: ''}})))
     const id = (logged as {log_artifact_response: {artifact_id: string}}).log_artifact_response.artifact_id
-    const link = (serverId: string) => ask(stream, request({oneofKind: 'link_artifact', link_artifact: {
-      client_id: '', server_id: serverId, portfolio_name: 'portfolio', portfolio_entity: 'nexus', portfolio_project: 'arts', portfolio_aliases: ['prod'], portfolio_organization: '',
-    }}))
+    const link = (serverId: string) =>
+      ask(
+        stream,
+        request({
+          oneofKind: 'link_artifact',
+          link_artifact: {
+            client_id: '',
+            server_id: serverId,
+            portfolio_name: 'portfolio',
+            portfolio_entity: 'nexus',
+            portfolio_project: 'arts',
+            portfolio_aliases: ['prod'],
+            portfolio_organization: '',
+          },
+        }),
+      )
     expect(response(await link(id))).toEqual({oneofKind: 'link_artifact_response', link_artifact_response: {error_message: '', version_index: 0}})
     const bad = (response(await link(Buffer.from('Artifact:999').toString('base64'))) as {link_artifact_response: {error_message: string}}).link_artifact_response
     expect(bad.error_message).toContain('not found')
     expect(bad).not.toHaveProperty('version_index')
     const root = join(dir.path, 'downloaded')
-    const downloaded = response(await ask(stream, request({oneofKind: 'download_artifact', download_artifact: {artifact_id: id, download_root: root, allow_missing_references: false, skip_cache: true, path_prefix: ''}})))
+    const downloaded = response(
+      await ask(stream, request({oneofKind: 'download_artifact', download_artifact: {artifact_id: id, download_root: root, allow_missing_references: false, skip_cache: true, path_prefix: ''}})),
+    )
     await ask(stream, exitRecord())
     await stream.close()
     expect(downloaded).toEqual({oneofKind: 'download_artifact_response', download_artifact_response: {error_message: ''}})
@@ -118,7 +145,15 @@ describe('artifacts in an offline run', () => {
     const record = await artifact('offline-data', {'a.txt': 'offline'}, 'off1')
     await stream.handle(PbRecord.create({record_type: {oneofKind: 'artifact', artifact: record}}))
     const logged = response(await ask(stream, request({oneofKind: 'log_artifact', log_artifact: {artifact: record, history_step: 0n, staging_dir: ''}})))
-    const linked = response(await ask(stream, request({oneofKind: 'link_artifact', link_artifact: {client_id: 'c', server_id: '', portfolio_name: 'p', portfolio_entity: 'e', portfolio_project: 'p', portfolio_aliases: [], portfolio_organization: ''}})))
+    const linked = response(
+      await ask(
+        stream,
+        request({
+          oneofKind: 'link_artifact',
+          link_artifact: {client_id: 'c', server_id: '', portfolio_name: 'p', portfolio_entity: 'e', portfolio_project: 'p', portfolio_aliases: [], portfolio_organization: ''},
+        }),
+      ),
+    )
     await ask(stream, exitRecord())
     await stream.close()
     expect((logged as {log_artifact_response: {error_message: string}}).log_artifact_response.error_message).toContain('offline mode')

@@ -25,7 +25,13 @@ describe('ConsoleLogs', () => {
     const barUpdates = h.updates.filter((u) => u.offset === 1)
     expect(barUpdates.length).toBeGreaterThanOrEqual(5)
     expect(barUpdates.at(-1)!.lines[0]).toBe(`ERROR ${TS} 100%|####|`)
-    expect(h.serverLines()).toEqual(new Map([[0, `${TS} epoch 1`], [1, `ERROR ${TS} 100%|####|`], [2, '2024-01-01T00:00:00.050000 done']]))
+    expect(h.serverLines()).toEqual(
+      new Map([
+        [0, `${TS} epoch 1`],
+        [1, `ERROR ${TS} 100%|####|`],
+        [2, '2024-01-01T00:00:00.050000 done'],
+      ]),
+    )
   })
 
   test('cursor-up output rewrites an earlier line in both outputs', async () => {
@@ -65,7 +71,10 @@ describe('ConsoleLogs', () => {
     h.updates.length = 0
     h.stdout('\x1b[A\x1b[A\x1b[AONE\x1b[B\x1b[B\rTHREE\n')
     await h.clock.advance(10)
-    expect(h.updates).toEqual([{offset: 1, lines: [`${TS} ONE`]}, {offset: 3, lines: [`${TS} THREE`]}])
+    expect(h.updates).toEqual([
+      {offset: 1, lines: [`${TS} ONE`]},
+      {offset: 3, lines: [`${TS} THREE`]},
+    ])
     await h.logs.finish()
   })
 
@@ -125,7 +134,12 @@ describe('ConsoleLogs', () => {
     h.stdout('out\n')
     h.stderr('err\n')
     await h.logs.finish()
-    expect(h.serverLines()).toEqual(new Map([[0, `${TS} [node 1/rank 0] out`], [1, `ERROR ${TS} [node 1/rank 0] err`]]))
+    expect(h.serverLines()).toEqual(
+      new Map([
+        [0, `${TS} [node 1/rank 0] out`],
+        [1, `ERROR ${TS} [node 1/rank 0] err`],
+      ]),
+    )
     expect(h.ready).toEqual(['output_node 1_rank 0.log'])
     expect(h.file('output_node 1_rank 0.log')).toBe('out\nerr\n')
   })
@@ -142,9 +156,13 @@ describe('ConsoleLogs', () => {
     using dir = tempDir()
     const h = new Harness(dir.path)
     await h.clock.advance(1234)
-    h.logs.handleOutputRaw(OutputRawRecord.create({
-      output_type: OutputRawRecord_OutputType.STDOUT, line: 'x\n', timestamp: Timestamp.create({seconds: 1n, nanos: 0}),
-    }))
+    h.logs.handleOutputRaw(
+      OutputRawRecord.create({
+        output_type: OutputRawRecord_OutputType.STDOUT,
+        line: 'x\n',
+        timestamp: Timestamp.create({seconds: 1n, nanos: 0}),
+      }),
+    )
     await h.logs.finish()
     expect(h.serverLines().get(0)).toBe('2024-01-01T00:00:01.234000 x')
   })
@@ -195,7 +213,11 @@ describe('ConsoleLogs', () => {
   test('offline, without a sink or an upload callback, output.log is still written', async () => {
     using dir = tempDir()
     const logs = new ConsoleLogs({
-      filesDir: dir.path, structured: false, captureEnabled: true, clock: new ManualClock(START), logger: recordingLogger().logger,
+      filesDir: dir.path,
+      structured: false,
+      captureEnabled: true,
+      clock: new ManualClock(START),
+      logger: recordingLogger().logger,
     })
     logs.handleOutputRaw(OutputRawRecord.create({output_type: OutputRawRecord_OutputType.STDOUT, line: 'offline\n'}))
     await logs.finish()

@@ -14,7 +14,10 @@ function writer(options: {lineOffset?: number; structured?: () => boolean; sinkF
   const updates: ConsoleUpdate[] = []
   const {logger, entries} = recordingLogger()
   const w = new FileStreamWriter({
-    lineOffset: options.lineOffset ?? 0, structured: options.structured ?? (() => false), clock, logger,
+    lineOffset: options.lineOffset ?? 0,
+    structured: options.structured ?? (() => false),
+    clock,
+    logger,
     sink: (u) => {
       if (options.sinkFails && u.offset === 0) throw new Error('sink down')
       updates.push(u)
@@ -36,7 +39,11 @@ describe('FileStreamWriter', () => {
     const {w, updates} = writer()
     for (const n of [7, 2, 3, 9, 8, 0]) w.updateLine(n, out(`l${n}`))
     await w.finish()
-    expect(updates.map((u) => [u.offset, u.lines.length])).toEqual([[0, 1], [2, 2], [7, 3]])
+    expect(updates.map((u) => [u.offset, u.lines.length])).toEqual([
+      [0, 1],
+      [2, 2],
+      [7, 3],
+    ])
   })
 
   test('adds the line offset of a resumed run to every update', async () => {

@@ -24,7 +24,13 @@ describe('ConsoleLogs matches Go wandb-core', () => {
     expect(CASES.map((c) => c.name).filter((n) => !results.has(n))).toEqual([])
   })
 
-  for (const [c, flushEachRecord] of CASES.flatMap((c) => [[c, false], [c, true]] as const)) {
+  for (const [c, flushEachRecord] of CASES.flatMap(
+    (c) =>
+      [
+        [c, false],
+        [c, true],
+      ] as const,
+  )) {
     const how = flushEachRecord ? ', flushing after every record' : ''
     test(`${c.name}: same output file and same streamed lines${how}`, async () => {
       using dir = tempDir()

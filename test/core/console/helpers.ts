@@ -29,7 +29,11 @@ export class Harness {
     this.filesDir = filesDir
     this.clock = new ManualClock(options.startMs)
     this.logs = new ConsoleLogs({
-      filesDir, structured: false, captureEnabled: true, clock: this.clock, logger: nullLogger,
+      filesDir,
+      structured: false,
+      captureEnabled: true,
+      clock: this.clock,
+      logger: nullLogger,
       fileStreamSink: (u) => this.updates.push({offset: u.offset, lines: [...u.lines]}),
       onFileReady: (p) => this.ready.push(p),
       ...options,
@@ -57,7 +61,11 @@ export class Harness {
   files(): string[] {
     return (readdirSync(this.filesDir, {recursive: true, withFileTypes: true}) as import('node:fs').Dirent[])
       .filter((d) => d.isFile())
-      .map((d) => join(d.parentPath, d.name).slice(this.filesDir.length + 1).replaceAll('\\', '/'))
+      .map((d) =>
+        join(d.parentPath, d.name)
+          .slice(this.filesDir.length + 1)
+          .replaceAll('\\', '/'),
+      )
       .sort()
   }
 

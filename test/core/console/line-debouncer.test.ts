@@ -10,7 +10,10 @@ function debouncer(periodMs: number, options: {fail?: boolean} = {}) {
   const batches: {at: number; lines: [number, string][]}[] = []
   const {logger, entries} = recordingLogger()
   const d = new LineDebouncer({
-    periodMs, clock, logger, name: 'test',
+    periodMs,
+    clock,
+    logger,
+    name: 'test',
     flush: (batch) => {
       if (options.fail) throw new Error('flush failed')
       batches.push({at: clock.now() - start, lines: [...batch].map(([n, l]) => [n, l.content])})
@@ -27,7 +30,15 @@ describe('LineDebouncer', () => {
     d.put(1, line('b'))
     expect(batches).toEqual([])
     await settle()
-    expect(batches).toEqual([{at: 0, lines: [[0, 'a'], [1, 'b']]}])
+    expect(batches).toEqual([
+      {
+        at: 0,
+        lines: [
+          [0, 'a'],
+          [1, 'b'],
+        ],
+      },
+    ])
   })
 
   test('later changes wait for the end of the period and are merged by line number', async () => {
@@ -43,7 +54,16 @@ describe('LineDebouncer', () => {
     await clock.advance(2999)
     expect(batches).toHaveLength(1)
     await clock.advance(1)
-    expect(batches).toEqual([{at: 0, lines: [[0, 'a']]}, {at: 5000, lines: [[1, 'First'], [2, 'c']]}])
+    expect(batches).toEqual([
+      {at: 0, lines: [[0, 'a']]},
+      {
+        at: 5000,
+        lines: [
+          [1, 'First'],
+          [2, 'c'],
+        ],
+      },
+    ])
   })
 
   test('a quiet period ends the loop, and a change right after a quiet tick waits for the next token', async () => {

@@ -18,7 +18,13 @@ describe('LineFile', () => {
   test('appends lines and fills gaps with empty lines', () => {
     using dir = tempDir()
     const f = LineFile.create(join(dir.path, 'out.txt'))
-    f.update(lines([[0, 'one'], [1, 'two'], [3, 'four']]))
+    f.update(
+      lines([
+        [0, 'one'],
+        [1, 'two'],
+        [3, 'four'],
+      ]),
+    )
     expect(readFileSync(f.path, 'utf8')).toBe('one\ntwo\n\nfour\n')
     expect(f.lineCount).toBe(4)
   })
@@ -26,8 +32,20 @@ describe('LineFile', () => {
   test('rewrites earlier lines in place, keeping the unchanged ones, with multi-byte text', () => {
     using dir = tempDir()
     const f = LineFile.create(join(dir.path, 'out.txt'))
-    f.update(lines([[0, 'one'], [1, 'two'], [3, 'four']]))
-    f.update(lines([[1, 'two 💥'], [2, 'three, added'], [6, 'seven, new']]))
+    f.update(
+      lines([
+        [0, 'one'],
+        [1, 'two'],
+        [3, 'four'],
+      ]),
+    )
+    f.update(
+      lines([
+        [1, 'two 💥'],
+        [2, 'three, added'],
+        [6, 'seven, new'],
+      ]),
+    )
     expect(readFileSync(f.path, 'utf8')).toBe('one\ntwo 💥\nthree, added\nfour\n\n\nseven, new\n')
     f.update(lines([[0, 'é']]))
     expect(readFileSync(f.path, 'utf8')).toBe('é\ntwo 💥\nthree, added\nfour\n\n\nseven, new\n')
@@ -36,7 +54,12 @@ describe('LineFile', () => {
   test('shortening a line truncates the file', () => {
     using dir = tempDir()
     const f = LineFile.create(join(dir.path, 'out.txt'))
-    f.update(lines([[0, 'a long first line'], [1, 'x']]))
+    f.update(
+      lines([
+        [0, 'a long first line'],
+        [1, 'x'],
+      ]),
+    )
     f.update(lines([[0, 'a']]))
     expect(readFileSync(f.path, 'utf8')).toBe('a\nx\n')
   })
@@ -45,7 +68,14 @@ describe('LineFile', () => {
     using dir = tempDir()
     const f = LineFile.create(join(dir.path, 'out.txt'))
     const big = 'y'.repeat(20_000)
-    f.update(lines([[0, 'head'], [1, big], [2, 'z'.repeat(9000)], [3, 'tail']]))
+    f.update(
+      lines([
+        [0, 'head'],
+        [1, big],
+        [2, 'z'.repeat(9000)],
+        [3, 'tail'],
+      ]),
+    )
     f.update(lines([[1, 'short']]))
     expect(readFileSync(f.path, 'utf8')).toBe(`head\nshort\n${'z'.repeat(9000)}\ntail\n`)
   })
@@ -67,7 +97,12 @@ describe('LineFile', () => {
   test('a file changed behind its back fails with ConsoleFileError instead of corrupting it', () => {
     using dir = tempDir()
     const f = LineFile.create(join(dir.path, 'out.txt'))
-    f.update(lines([[0, 'a'], [1, 'b']]))
+    f.update(
+      lines([
+        [0, 'a'],
+        [1, 'b'],
+      ]),
+    )
     writeFileSync(f.path, 'only one line\n')
     expect(() => f.update(lines([[0, 'x']]))).toThrow(ConsoleFileError)
   })

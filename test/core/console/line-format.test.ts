@@ -47,9 +47,7 @@ describe('structuredFormat', () => {
   })
 
   test('a stderr line with a label has level, ts, label and content in that order', () => {
-    expect(structuredFormat({...stderr, label: 'node-1'}, 'bad')).toBe(
-      '{"level":"error","ts":"2024-01-02T03:04:05.123000","label":"node-1","content":"bad"}',
-    )
+    expect(structuredFormat({...stderr, label: 'node-1'}, 'bad')).toBe('{"level":"error","ts":"2024-01-02T03:04:05.123000","label":"node-1","content":"bad"}')
   })
 
   test('escapes like Go encoding/json: HTML characters, line separators and control characters', () => {

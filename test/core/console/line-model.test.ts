@@ -8,7 +8,9 @@ function model(options: {editableLines?: number; maxLineLength?: number} = {}) {
   const changes: {n: number; content: string}[] = []
   const lines = new Map<number, ConsoleLine>()
   const m = new ConsoleLineModel({
-    editableLines: options.editableLines ?? 32, maxLineLength: options.maxLineLength ?? 4096, clock,
+    editableLines: options.editableLines ?? 32,
+    maxLineLength: options.maxLineLength ?? 4096,
+    clock,
     onChange: (n, line) => {
       changes.push({n, content: line.content})
       lines.set(n, line)
@@ -23,7 +25,11 @@ describe('ConsoleLineModel', () => {
     const a = m.appendLine('', '')
     m.appendLine('', '', 'second')
     a.putChar('x', 0)
-    expect(changes).toEqual([{n: 0, content: ''}, {n: 1, content: 'second'}, {n: 0, content: 'x'}])
+    expect(changes).toEqual([
+      {n: 0, content: ''},
+      {n: 1, content: 'second'},
+      {n: 0, content: 'x'},
+    ])
     expect(m.lineCount).toBe(2)
   })
 
@@ -70,7 +76,9 @@ describe('ConsoleLineModel', () => {
     out.write('more\n')
     err.write('err 2\n')
     expect([0, 1, 2].map((n) => [lines.get(n)!.prefix, lines.get(n)!.content])).toEqual([
-      ['', 'out more'], ['ERROR ', 'err'], ['ERROR ', 'err 2'],
+      ['', 'out more'],
+      ['ERROR ', 'err'],
+      ['ERROR ', 'err 2'],
     ])
   })
 })

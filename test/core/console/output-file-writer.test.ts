@@ -13,8 +13,15 @@ function writer(filesDir: string, options: Partial<OutputFileWriterOptions> = {}
   const ready: string[] = []
   const {logger, entries} = recordingLogger()
   const w = new OutputFileWriter({
-    filesDir, fileName: 'output.log', multipart: false, chunkMaxBytes: 0, chunkMaxSeconds: 0, clock, logger,
-    onFileReady: (p) => ready.push(p), ...options,
+    filesDir,
+    fileName: 'output.log',
+    multipart: false,
+    chunkMaxBytes: 0,
+    chunkMaxSeconds: 0,
+    clock,
+    logger,
+    onFileReady: (p) => ready.push(p),
+    ...options,
   })
   return {w, clock, ready, entries}
 }
@@ -149,7 +156,13 @@ describe('OutputFileWriter, multipart', () => {
   test('changes to lines of a rotated chunk are dropped', async () => {
     using dir = tempDir()
     const {w, clock, ready} = writer(dir.path, {multipart: true, chunkMaxBytes: 100})
-    for (const [n, c] of [[0, 'a'], [1, 'b'], [2, 'c'], [3, 'd']] as const) w.updateLine(n, line(c.repeat(30)))
+    for (const [n, c] of [
+      [0, 'a'],
+      [1, 'b'],
+      [2, 'c'],
+      [3, 'd'],
+    ] as const)
+      w.updateLine(n, line(c.repeat(30)))
     await settle()
     expect(ready).toHaveLength(1)
     w.updateLine(1, line('modified line 1'))

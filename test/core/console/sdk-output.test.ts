@@ -22,8 +22,14 @@ beforeAll(async () => {
   const res = await runPython([join(import.meta.dir, 'fixtures', 'console_script.py')], {
     cwd: root,
     env: {
-      HOME: root, WANDB_DIR: root, WANDB_CONFIG_DIR: join(root, 'config'), WANDB_CACHE_DIR: join(root, 'cache'),
-      WANDB_DATA_DIR: join(root, 'data'), WANDB_MODE: 'offline', WANDB_SILENT: 'true', WANDB_ERROR_REPORTING: 'false',
+      HOME: root,
+      WANDB_DIR: root,
+      WANDB_CONFIG_DIR: join(root, 'config'),
+      WANDB_CACHE_DIR: join(root, 'cache'),
+      WANDB_DATA_DIR: join(root, 'data'),
+      WANDB_MODE: 'offline',
+      WANDB_SILENT: 'true',
+      WANDB_ERROR_REPORTING: 'false',
     },
     timeoutMs: 120_000,
   })

@@ -43,7 +43,7 @@ describe('normalizeBaseUrl', () => {
     expect(() => normalizeBaseUrl('ftp://x')).toThrow(expect.objectContaining({exitCode: 2}))
   })
 
-  test('accepts, rejects and normalises like the SDK\'s HostUrl, app URL included', async () => {
+  test("accepts, rejects and normalises like the SDK's HostUrl, app URL included", async () => {
     type Normalized = {url?: string; app_url?: string; ok?: false}
     const expected = await oracle<{url?: string; app_url?: string; error?: string}>('host_url', URLS)
     const actual = URLS.map((u): Normalized => {

@@ -38,15 +38,20 @@ describe('readExplicitKey', () => {
 
 /** A fake terminal: a stream with setRawMode that records the raw-mode switches. */
 function fakeTty() {
-  const input = Object.assign(new PassThrough(), {raw: [] as boolean[], setRawMode(raw: boolean) {
-    input.raw.push(raw)
-  }})
+  const input = Object.assign(new PassThrough(), {
+    raw: [] as boolean[],
+    setRawMode(raw: boolean) {
+      input.raw.push(raw)
+    },
+  })
   let written = ''
   const rawWhenWritten: boolean[] = []
-  const output = {write: (s: string) => {
-    rawWhenWritten.push(input.raw.at(-1) ?? false)
-    written += s
-  }}
+  const output = {
+    write: (s: string) => {
+      rawWhenWritten.push(input.raw.at(-1) ?? false)
+      written += s
+    },
+  }
   return {input, output, written: () => written, rawWhenWritten}
 }
 

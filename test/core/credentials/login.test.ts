@@ -2,9 +2,7 @@ import {afterEach, beforeEach, describe, expect, test} from 'bun:test'
 import {existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startBackend} from '../../backend/index.ts'
-import {
-  ApiKeyFormatError, ApiKeyRejectedError, EntityNotAccessibleError, KeyInputError, NetrcSyntaxError, NoApiKeyError, ServerUnreachableError,
-} from '../../../src/core/credentials/errors.ts'
+import {ApiKeyFormatError, ApiKeyRejectedError, EntityNotAccessibleError, KeyInputError, NetrcSyntaxError, NoApiKeyError, ServerUnreachableError} from '../../../src/core/credentials/errors.ts'
 import {DEFAULT_BASE_URL} from '../../../src/core/credentials/host-url.ts'
 import {login} from '../../../src/core/credentials/login.ts'
 import {TempHome, testKey} from './helpers.ts'
@@ -116,7 +114,9 @@ describe('login without a key', () => {
     const asked: string[] = []
     const notices: string[] = []
     const result = await login({
-      ...h.ctx, host: backend.url, relogin: true,
+      ...h.ctx,
+      host: backend.url,
+      relogin: true,
       prompt: async (url) => (asked.push(url), typed.shift()!),
       notice: (line) => notices.push(line),
     })

@@ -76,7 +76,7 @@ describe('updateNetrcText', () => {
     expect(updateNetrcText('', '127.0.0.1:8080', KEY)).toBe(`machine 127.0.0.1:8080\n  login user\n  password ${KEY}\n`)
   })
 
-  test('produces byte for byte what the SDK\'s _update_netrc writes', async () => {
+  test("produces byte for byte what the SDK's _update_netrc writes", async () => {
     const expected = await oracle<{text: string}>('update_netrc', CASES)
     expect(CASES.map((c) => updateNetrcText(c.text ?? '', c.machine, c.password))).toEqual(expected.map((e) => e.text))
   }, 60_000)

@@ -59,7 +59,7 @@ describe('resolveApiKey', () => {
     expect(resolveApiKey({...h.ctx, baseUrl: 'http://other:1'})).toBeUndefined()
   })
 
-  test('does not use another port\'s netrc entry', () => {
+  test("does not use another port's netrc entry", () => {
     writeNetrc(`machine 127.0.0.1:9090 login user password ${testKey(3)}\n`)
     expect(resolveApiKey({...h.ctx, baseUrl: HOST})).toBeUndefined()
   })

@@ -30,11 +30,21 @@ interface Setup {
 
 const H = 'http://127.0.0.1:8080'
 const SETUPS: Setup[] = [
-  {name: 'env beats netrc and settings', env: {WANDB_API_KEY: testKey(1), WANDB_BASE_URL: H}, netrc: `machine 127.0.0.1:8080 login user password ${testKey(2)}\n`, global: `[default]\napi_key = ${testKey(3)}\n`},
+  {
+    name: 'env beats netrc and settings',
+    env: {WANDB_API_KEY: testKey(1), WANDB_BASE_URL: H},
+    netrc: `machine 127.0.0.1:8080 login user password ${testKey(2)}\n`,
+    global: `[default]\napi_key = ${testKey(3)}\n`,
+  },
   {name: 'netrc for the host beats a settings api_key', netrc: `machine 127.0.0.1:8080 login user password ${testKey(2)}\n`, global: `[default]\nbase_url = ${H}\napi_key = ${testKey(3)}\n`},
   {name: 'settings api_key when nothing else', global: `[default]\nbase_url = ${H}\n`, workspace: `[default]\napi_key = ${testKey(3)}\n`},
   {name: 'another port in netrc does not count', netrc: `machine 127.0.0.1:9090 login user password ${testKey(2)}\n`, global: `[default]\nbase_url = ${H}/\n`},
-  {name: 'workspace base_url beats global, and netrc default entry applies', netrc: `default login user password ${testKey(4)}\n`, global: '[default]\nbase_url = http://global:1\n', workspace: `[default]\nbase_url = ${H}\n`},
+  {
+    name: 'workspace base_url beats global, and netrc default entry applies',
+    netrc: `default login user password ${testKey(4)}\n`,
+    global: '[default]\nbase_url = http://global:1\n',
+    workspace: `[default]\nbase_url = ${H}\n`,
+  },
   {name: 'the default server falls back to the api.wandb.ai netrc entry', netrc: `machine api.wandb.ai login user password ${testKey(5)}\n`},
 ]
 
@@ -43,7 +53,10 @@ describe('precedence against the real SDK', () => {
     for (const s of SETUPS) {
       using h = new TempHome()
       if (s.netrc) writeFileSync(join(h.home, '.netrc'), s.netrc)
-      for (const [path, text] of [[join(h.configDir, 'settings'), s.global], [join(h.work, 'wandb', 'settings'), s.workspace]] as const) {
+      for (const [path, text] of [
+        [join(h.configDir, 'settings'), s.global],
+        [join(h.work, 'wandb', 'settings'), s.workspace],
+      ] as const) {
         if (text === undefined) continue
         mkdirSync(join(path, '..'), {recursive: true})
         writeFileSync(path, text)

@@ -37,9 +37,22 @@ describe('settings file paths', () => {
 describe('SettingsFiles', () => {
   type Op = ['set' | 'clear', string, string | null, boolean]
   const CASES: Array<{global: string | null; workspace: string | null; ops: Op[]}> = [
-    {global: null, workspace: null, ops: [['clear', 'anonymous', null, true], ['set', 'base_url', 'http://127.0.0.1:8080', true]]},
-    {global: '[default]\nbase_url = http://old:1\nanonymous = true\n\n', workspace: '[default]\nbase_url = http://w:2\nmode = offline\n\n',
-      ops: [['clear', 'anonymous', null, true], ['set', 'base_url', 'http://new:3', true]]},
+    {
+      global: null,
+      workspace: null,
+      ops: [
+        ['clear', 'anonymous', null, true],
+        ['set', 'base_url', 'http://127.0.0.1:8080', true],
+      ],
+    },
+    {
+      global: '[default]\nbase_url = http://old:1\nanonymous = true\n\n',
+      workspace: '[default]\nbase_url = http://w:2\nmode = offline\n\n',
+      ops: [
+        ['clear', 'anonymous', null, true],
+        ['set', 'base_url', 'http://new:3', true],
+      ],
+    },
     {global: '[default]\nentity = e\nbase_url = http://old:1\n\n', workspace: null, ops: [['clear', 'base_url', null, true]]},
     {global: null, workspace: '[default]\nmode = offline\n\n', ops: [['clear', 'mode', null, false]]},
     {global: null, workspace: null, ops: [['clear', 'mode', null, false]]},
@@ -53,7 +66,10 @@ describe('SettingsFiles', () => {
     const files = SettingsFiles.load(h.ctx)
     files.set('base_url', 'http://g:1', {globally: true})
     const saved = files.save()
-    expect(saved.map((c) => [c.key, c.before, c.after])).toEqual([['base_url', 'http://w:2', undefined], ['base_url', undefined, 'http://g:1']])
+    expect(saved.map((c) => [c.key, c.before, c.after])).toEqual([
+      ['base_url', 'http://w:2', undefined],
+      ['base_url', undefined, 'http://g:1'],
+    ])
     expect(SettingsFiles.load(h.ctx).all().get('base_url')).toBe('http://g:1')
   })
 
@@ -65,7 +81,7 @@ describe('SettingsFiles', () => {
     expect(read(path)).toBe('[default]\nbase_url = http://h:1\nbase_url = http://h:2\n')
   })
 
-  test('writes byte for byte what the SDK\'s SettingsFiles writes, and reads the same settings', async () => {
+  test("writes byte for byte what the SDK's SettingsFiles writes, and reads the same settings", async () => {
     const expected = await oracle<{global: string | null; workspace: string | null; all: Record<string, string>}>('settings_edit', CASES)
     const actual = CASES.map((c) => {
       using home = new TempHome()

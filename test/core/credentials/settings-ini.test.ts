@@ -20,7 +20,10 @@ describe('SettingsIni reading', () => {
 
   test('ignores other sections and comment lines, and uses [DEFAULT] as fallback', () => {
     const ini = new SettingsIni('# top\n[DEFAULT]\nproject = p\n[other]\nmode = x\n[default]\n; note\nentity = e\n')
-    expect([...ini.entries()]).toEqual([['project', 'p'], ['entity', 'e']])
+    expect([...ini.entries()]).toEqual([
+      ['project', 'p'],
+      ['entity', 'e'],
+    ])
   })
 
   test('joins indented continuation lines into one value', () => {

@@ -1,10 +1,7 @@
 import {afterEach, describe, expect, test} from 'bun:test'
 import {FILE_STREAM_POLICY, HttpClient, basicAuthorization, type RetryPolicy} from '../../../src/core/api/index.ts'
 import {HttpError} from '../../../src/core/errors.ts'
-import {
-  FATAL_ERROR_TEXT, FileStreamFatalError, FileStreamNotStartedError, HttpFileStream, type FileStreamOffsets,
-  type FileStreamOptions,
-} from '../../../src/core/filestream/index.ts'
+import {FATAL_ERROR_TEXT, FileStreamFatalError, FileStreamNotStartedError, HttpFileStream, type FileStreamOffsets, type FileStreamOptions} from '../../../src/core/filestream/index.ts'
 import {nullLogger} from '../../../src/core/observability/index.ts'
 import {Deferred} from '../../../src/core/runtime/index.ts'
 import {FakeUploadServer, type FakeUploadServerHooks} from '../../fakes/fake-upload-server.ts'
@@ -14,7 +11,7 @@ const FAST: RetryPolicy = {...FILE_STREAM_POLICY, maxRetries: 2, waitMinMs: 5, w
 const KEY = 'k'.repeat(40)
 const HISTORY = 'wandb-history.jsonl'
 
-let cleanups: Array<() => void> = []
+const cleanups: Array<() => void> = []
 afterEach(() => {
   for (const c of cleanups.splice(0)) c()
 })
@@ -22,7 +19,10 @@ afterEach(() => {
 function setup(hooks: FakeUploadServerHooks = {}, opts: Partial<FileStreamOptions> & {offsets?: Partial<FileStreamOffsets>; noStart?: boolean} = {}) {
   const s = new FakeUploadServer(hooks)
   const abort = new AbortController()
-  cleanups.push(() => abort.abort(new Error('test over')), () => s.stop())
+  cleanups.push(
+    () => abort.abort(new Error('test over')),
+    () => s.stop(),
+  )
   const http = new HttpClient({baseUrl: s.url, authorization: () => basicAuthorization(KEY), logger: nullLogger})
   const clock = new ManualClock()
   const printed = {warnings: [] as string[], errors: [] as string[]}
@@ -68,7 +68,7 @@ describe('HttpFileStream flush', () => {
 })
 
 describe('HttpFileStream transmission', () => {
-  test('posts JSON with credentials to the run\'s file_stream URL', async () => {
+  test("posts JSON with credentials to the run's file_stream URL", async () => {
     const {s, fs, requests} = setup({}, {headers: {'X-WANDB-ASYNC-CLIENT-ID': 'c1'}})
     fs.streamUpdate({history: ['{"a":1}']})
     await requests(1)
@@ -204,14 +204,16 @@ describe('HttpFileStream transmission', () => {
 
   test('console lines: later values replace earlier ones, and separate runs go in separate requests', async () => {
     const {fs, bodies, start} = setup({}, {noStart: true})
-    fs.streamUpdate({console: [{offset: 0, lines: ['a', 'b']}, {offset: 5, lines: ['f']}]})
+    fs.streamUpdate({
+      console: [
+        {offset: 0, lines: ['a', 'b']},
+        {offset: 5, lines: ['f']},
+      ],
+    })
     fs.streamUpdate({console: [{offset: 1, lines: ['b2', 'c']}]})
     start()
     await fs.finishWithExit(0)
-    expect(bodies()).toEqual([
-      {files: {'output.log': {offset: 0, content: ['a', 'b2', 'c']}}},
-      {files: {'output.log': {offset: 5, content: ['f']}}, complete: true, exitcode: 0},
-    ])
+    expect(bodies()).toEqual([{files: {'output.log': {offset: 0, content: ['a', 'b2', 'c']}}}, {files: {'output.log': {offset: 5, content: ['f']}}, complete: true, exitcode: 0}])
   })
 
   test('the 10 MiB cap splits data across requests, and complete comes only with the last', async () => {
@@ -221,7 +223,10 @@ describe('HttpFileStream transmission', () => {
     start()
     expect(await fs.finishWithExit(0)).toEqual({status: 'delivered'})
     const chunks = bodies().map((b) => b.files?.[HISTORY])
-    expect(chunks.map((c) => [c?.offset, c?.content.length])).toEqual([[0, 10], [10, 2]])
+    expect(chunks.map((c) => [c?.offset, c?.content.length])).toEqual([
+      [0, 10],
+      [10, 2],
+    ])
     expect(bodies()[0].complete).toBeUndefined()
     expect(bodies()[1]).toMatchObject({complete: true, exitcode: 0})
     expect(s.files[HISTORY]).toEqual(lines)

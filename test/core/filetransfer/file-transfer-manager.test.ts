@@ -4,9 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {FILE_TRANSFER_POLICY, HttpClient, basicAuthorization, type RetryPolicy} from '../../../src/core/api/index.ts'
 import {HttpError} from '../../../src/core/errors.ts'
-import {
-  FileTransferClosedError, FileTransferManager, LocalFileError, parseUploadHeaders, summarizeDeliveries,
-} from '../../../src/core/filetransfer/index.ts'
+import {FileTransferClosedError, FileTransferManager, LocalFileError, parseUploadHeaders, summarizeDeliveries} from '../../../src/core/filetransfer/index.ts'
 import {nullLogger} from '../../../src/core/observability/index.ts'
 import {Deferred} from '../../../src/core/runtime/index.ts'
 import {FakeUploadServer} from '../../fakes/fake-upload-server.ts'
@@ -185,7 +183,11 @@ describe('upload headers and summaries', () => {
 
   test('summaries count outcomes and list the failures', () => {
     const err = new Error('x')
-    const s = summarizeDeliveries([['a', {status: 'delivered'}], ['b', {status: 'rejected', error: err}], ['c', {status: 'abandoned', error: err}]])
+    const s = summarizeDeliveries([
+      ['a', {status: 'delivered'}],
+      ['b', {status: 'rejected', error: err}],
+      ['c', {status: 'abandoned', error: err}],
+    ])
     expect([s.delivered, s.rejected, s.abandoned]).toEqual([1, 1, 1])
     expect(s.failures.map((f) => f.what)).toEqual(['b', 'c'])
   })

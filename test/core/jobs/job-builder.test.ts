@@ -39,7 +39,18 @@ describe('a repo job', () => {
     dir.write('diff.patch', 'diff --git a/x b/x\n')
     const artifact = artifactOf(await build(new JobBuilder({settings: dir.settings(), logger})))
     const r = artifact.record
-    expect(r).toMatchObject({entity: 'ent', project: 'proj', run_id: 'r1', type: 'job', name: 'job-https___github.com_o_r.git_train.py', metadata: '', aliases: ['latest'], finalize: true, use_after_commit: true, user_created: true})
+    expect(r).toMatchObject({
+      entity: 'ent',
+      project: 'proj',
+      run_id: 'r1',
+      type: 'job',
+      name: 'job-https___github.com_o_r.git_train.py',
+      metadata: '',
+      aliases: ['latest'],
+      finalize: true,
+      use_after_commit: true,
+      user_created: true,
+    })
     expect(r.client_id).toMatch(/^[a-zA-Z0-9]{128}$/)
     expect(r.sequence_client_id).toMatch(/^[a-zA-Z0-9]{128}$/)
     expect(r.client_id).not.toBe(r.sequence_client_id)
@@ -133,7 +144,11 @@ describe('other sources', () => {
     b.setCodeArtifact('QXJ0aWZhY3Q6MQ==', 'source-proj-t.py')
     const r = artifactOf(await build(b)).record
     expect(r.name).toBe('job-source-proj-t.py')
-    expect(JSON.parse(readFileSync(r.manifest!.contents[1].local_path, 'utf8')).source).toEqual({artifact: 'wandb-artifact://_id/QXJ0aWZhY3Q6MQ==', entrypoint: ['python3.10', 't.py'], notebook: false})
+    expect(JSON.parse(readFileSync(r.manifest!.contents[1].local_path, 'utf8')).source).toEqual({
+      artifact: 'wandb-artifact://_id/QXJ0aWZhY3Q6MQ==',
+      entrypoint: ['python3.10', 't.py'],
+      notebook: false,
+    })
     dir.write('wandb-metadata.json', JSON.stringify({python: '3.10.2', docker: 'me/img:v2'}))
     const img = artifactOf(await build(new JobBuilder({settings: dir.settings(), logger}))).record
     expect([img.name, img.aliases]).toEqual(['job-me_img', ['v2', 'latest']])

@@ -1,8 +1,17 @@
 /** Source detection, names, entrypoints and the notebook path rules of job-source.ts. */
 import {describe, expect, test} from 'bun:test'
 import {
-  artifactSafeName, detectSourceType, entrypoint, JobBuildError, namedSource, parseRunMetadata, pathFromRoot, programRelpath,
-  type JobSettings, type RunMetadata, type SourceContext,
+  artifactSafeName,
+  detectSourceType,
+  entrypoint,
+  JobBuildError,
+  namedSource,
+  parseRunMetadata,
+  pathFromRoot,
+  programRelpath,
+  type JobSettings,
+  type RunMetadata,
+  type SourceContext,
 } from '../../../src/core/jobs/index.ts'
 import {nullLogger} from '../../../src/core/observability/index.ts'
 
@@ -10,7 +19,11 @@ const SETTINGS: JobSettings = {disabled: false, source: '', name: undefined, not
 const GIT = {remote: 'https://github.com/o/r.git', commit: 'abc123'}
 
 const ctx = (metadata: RunMetadata, o: Omit<Partial<SourceContext>, 'settings'> & {settings?: Partial<JobSettings>} = {}): SourceContext => ({
-  logger: nullLogger, codeArtifact: undefined, ...o, metadata, settings: {...SETTINGS, ...o.settings},
+  logger: nullLogger,
+  codeArtifact: undefined,
+  ...o,
+  metadata,
+  settings: {...SETTINGS, ...o.settings},
 })
 
 describe('detectSourceType', () => {
@@ -44,7 +57,9 @@ describe('names', () => {
   test('repo: job-<remote>_<program>; job_name replaces it as given, even when empty', () => {
     const meta = {git: GIT, codePath: 'src/train.py', python: '3.11.4'}
     expect(namedSource(ctx(meta), 'repo', 'src/train.py')).toEqual({
-      source: {git: GIT, entrypoint: ['python3.11', 'src/train.py'], notebook: false}, name: 'job-https___github.com_o_r.git_src_train.py', aliases: [],
+      source: {git: GIT, entrypoint: ['python3.11', 'src/train.py'], notebook: false},
+      name: 'job-https___github.com_o_r.git_src_train.py',
+      aliases: [],
     })
     expect(namedSource(ctx(meta, {settings: {name: 'my job!'}}), 'repo', 'src/train.py')?.name).toBe('my job!')
     expect(namedSource(ctx(meta, {settings: {name: ''}}), 'repo', 'src/train.py')?.name).toBe('')
@@ -60,7 +75,9 @@ describe('names', () => {
     expect(programRelpath(c, 'artifact')).toBe('train.py')
     expect(programRelpath(c, 'repo')).toBe('x/train.py')
     expect(namedSource(c, 'artifact', 'train.py')).toEqual({
-      source: {artifact: 'wandb-artifact://_id/ID1', entrypoint: ['python3.10', 'train.py'], notebook: false}, name: 'job-source-p-train.py', aliases: [],
+      source: {artifact: 'wandb-artifact://_id/ID1', entrypoint: ['python3.10', 'train.py'], notebook: false},
+      name: 'job-source-p-train.py',
+      aliases: [],
     })
   })
 
@@ -87,7 +104,15 @@ describe('entrypoint and notebook paths', () => {
 describe('parseRunMetadata', () => {
   test('the fields the builder reads; keys match case-insensitively after the exact name', () => {
     expect(parseRunMetadata('{"git":{"remote":"r","commit":"c"},"python":"3.11","CODEPATH":"t.py","codePathLocal":"l.py","docker":null,"gpu":"x"}')).toEqual({
-      sourceType: undefined, partial: undefined, root: undefined, docker: undefined, program: undefined, codePathLocal: 'l.py', codePath: 't.py', python: '3.11', git: {remote: 'r', commit: 'c'},
+      sourceType: undefined,
+      partial: undefined,
+      root: undefined,
+      docker: undefined,
+      program: undefined,
+      codePathLocal: 'l.py',
+      codePath: 't.py',
+      python: '3.11',
+      git: {remote: 'r', commit: 'c'},
     })
   })
 

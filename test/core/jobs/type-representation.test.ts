@@ -28,7 +28,18 @@ describe('resolveTypes', () => {
 
 describe('jobJson', () => {
   test('structs keep field order and drop undefined fields; maps are sorted by code point, numeric-looking keys included', () => {
-    expect(jobJson({z: 1, a: undefined, m: new Map([['b', 1], ['10', 2], ['9', 3], ['B', 4]])})).toBe('{"z":1,"m":{"10":2,"9":3,"B":4,"b":1}}')
+    expect(
+      jobJson({
+        z: 1,
+        a: undefined,
+        m: new Map([
+          ['b', 1],
+          ['10', 2],
+          ['9', 3],
+          ['B', 4],
+        ]),
+      }),
+    ).toBe('{"z":1,"m":{"10":2,"9":3,"B":4,"b":1}}')
   })
 
   test("Go's escaping of <, > and & and its number format", () => {

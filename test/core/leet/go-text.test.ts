@@ -9,7 +9,7 @@ describe('decodeGoJson', () => {
     expect(decodeGoJson('1000000')).toBe(1000000n)
     expect(decodeGoJson('1000000.0')).toBe(1000000)
     expect(decodeGoJson('9223372036854775807')).toBe(9223372036854775807n)
-    expect(decodeGoJson('9223372036854775808')).toBe(9223372036854775808) // promoted to float64
+    expect(decodeGoJson('9223372036854775808')).toBe(2 ** 63) // promoted to float64
     expect(decodeGoJson('[NaN, -Infinity, 1e400]')).toEqual([Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY])
     const obj = decodeGoJson('{"__proto__": {"a": [1, "x", null, true]}}') as Map<string, unknown>
     expect(obj).toBeInstanceOf(Map)
@@ -34,9 +34,23 @@ describe('Go text forms', () => {
   })
 
   test('encoding/json: sorted keys, indent, no HTML escapes, non-finite as strings', () => {
-    const v = new Map<string, any>([['b', [1n, 2.5]], ['a', new Map([['<&>', Number.NaN]])], ['c', []], ['d', new Map()]])
+    const v = new Map<string, any>([
+      ['b', [1n, 2.5]],
+      ['a', new Map([['<&>', Number.NaN]])],
+      ['c', []],
+      ['d', new Map()],
+    ])
     expect(encodeGoJson(v, '  ')).toBe('{\n  "a": {\n    "<&>": "NaN"\n  },\n  "b": [\n    1,\n    2.5\n  ],\n  "c": [],\n  "d": {}\n}\n')
-    expect(encodeGoJson(new Map<string, any>([['x', 1e21], ['y', 1e-7], ['z', 1796691101.0286007]]), '')).toBe('{"x":1e+21,"y":1e-7,"z":1796691101.0286007}\n')
+    expect(
+      encodeGoJson(
+        new Map<string, any>([
+          ['x', 1e21],
+          ['y', 1e-7],
+          ['z', 1796691101.0286007],
+        ]),
+        '',
+      ),
+    ).toBe('{"x":1e+21,"y":1e-7,"z":1796691101.0286007}\n')
   })
 
   test('%q, durations and times', () => {

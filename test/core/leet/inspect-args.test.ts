@@ -18,9 +18,19 @@ describe('planLeet', () => {
     expect(plan).toEqual({kind: 'summary', options: {summary: true, json: true, follow: false, idleTimeoutS: 600, runFile: 'f.wandb', wandbDir: 'd'}})
   })
 
-  test('everything else goes to the original core; usage problems carry Go\'s message', () => {
+  test("everything else goes to the original core; usage problems carry Go's message", () => {
     expect(planLeet([]).kind).toBe('delegate')
-    for (const cmd of [['run', 'd'], ['symon'], ['config'], ['-h'], ['inspect', 'd'], ['inspect', '--json', 'd'], ['inspect', '-h'], ['inspect', '--bogus', 'd'], ['inspect', '--summary=maybe', 'd']]) {
+    for (const cmd of [
+      ['run', 'd'],
+      ['symon'],
+      ['config'],
+      ['-h'],
+      ['inspect', 'd'],
+      ['inspect', '--json', 'd'],
+      ['inspect', '-h'],
+      ['inspect', '--bogus', 'd'],
+      ['inspect', '--summary=maybe', 'd'],
+    ]) {
       expect(planLeet(cmd).kind).toBe('delegate')
     }
     expect(planLeet(['inspect', '--summary', '--follow', 'd'])).toMatchObject({usageError: '--summary cannot be used with --follow'})

@@ -21,8 +21,7 @@ function writeLog(name: string, records: Partial<WandbRecord>[]): string {
   return path
 }
 
-const item = (key: string | string[], valueJson: string) =>
-  Array.isArray(key) ? {key: '', nested_key: key, value_json: valueJson} : {key, nested_key: [], value_json: valueJson}
+const item = (key: string | string[], valueJson: string) => (Array.isArray(key) ? {key: '', nested_key: key, value_json: valueJson} : {key, nested_key: [], value_json: valueJson})
 
 describe('readRunDigest', () => {
   test('config merges and removals, summary updates and removals, the _step fallback, exit code', () => {
@@ -47,7 +46,7 @@ describe('readRunDigest', () => {
     expect(json.state).toBe('crashed')
   })
 
-  test('a file shorter than the header is an empty run; a wrong header is Go\'s error', () => {
+  test("a file shorter than the header is an empty run; a wrong header is Go's error", () => {
     writeFileSync(join(dir, 'short.wandb'), ':W&')
     expect(readRunDigest(join(dir, 'short.wandb')).run.id).toBe('')
     writeFileSync(join(dir, 'text.wandb'), 'hello world\n')
@@ -58,7 +57,7 @@ describe('readRunDigest', () => {
 })
 
 describe('resolveRunFile', () => {
-  test('the latest-run link, and Go\'s errors when it is missing, not a link, or not a run directory', () => {
+  test("the latest-run link, and Go's errors when it is missing, not a link, or not a run directory", () => {
     expect(runIdOfDir('offline-run-20260101_000000-abc')).toBe('abc')
     expect(runIdOfDir('run-20260101_000000-')).toBe('')
     const w = join(dir, 'wandb')

@@ -1,7 +1,5 @@
 import {describe, expect, test} from 'bun:test'
-import {
-  Operations, currentOperation, errorFromWbResponse, errorRetryStatus, httpRetryStatus, shortBytes, withOperation,
-} from '../../../src/core/operations/index.ts'
+import {Operations, currentOperation, errorFromWbResponse, errorRetryStatus, httpRetryStatus, shortBytes, withOperation} from '../../../src/core/operations/index.ts'
 
 describe('Operations', () => {
   test('stats list unfinished operations in start order, at most 10, with the total count', () => {
@@ -52,11 +50,13 @@ describe('Operations', () => {
   test('track finishes the operation when the work rejects, and the work runs with it current', async () => {
     const ops = new Operations()
     let seen: string | undefined
-    await expect(ops.track('saving job artifact', async () => {
-      await Promise.resolve()
-      seen = currentOperation()?.desc
-      throw new Error('boom')
-    })).rejects.toThrow('boom')
+    await expect(
+      ops.track('saving job artifact', async () => {
+        await Promise.resolve()
+        seen = currentOperation()?.desc
+        throw new Error('boom')
+      }),
+    ).rejects.toThrow('boom')
     expect(seen).toBe('saving job artifact')
     expect(ops.size).toBe(0)
   })

@@ -56,13 +56,15 @@ describe('file_stream operations', () => {
   test('describe what a request carries, as Go core does', () => {
     expect(uploadDescription({})).toBe('uploading data')
     expect(uploadDescription({files: {'wandb-events.jsonl': {offset: 0, content: ['{}']}}, uploaded: ['a']})).toBe('uploading data')
-    expect(uploadDescription({
-      files: {
-        'wandb-history.jsonl': {offset: 5, content: ['a', 'b', 'c']},
-        'wandb-summary.json': {offset: 0, content: ['{}']},
-        'output.log': {offset: 10, content: ['x']},
-      },
-    })).toBe('uploading history steps 5-7, summary, console lines 10-10')
+    expect(
+      uploadDescription({
+        files: {
+          'wandb-history.jsonl': {offset: 5, content: ['a', 'b', 'c']},
+          'wandb-summary.json': {offset: 0, content: ['{}']},
+          'output.log': {offset: 10, content: ['x']},
+        },
+      }),
+    ).toBe('uploading history steps 5-7, summary, console lines 10-10')
     expect(uploadDescription({files: {'wandb-summary.json': {offset: 0, content: ['{}']}}, complete: true, exitcode: 0})).toBe('uploading summary')
   })
 
@@ -81,11 +83,7 @@ describe('file_stream operations', () => {
     expect((await fs.finishWithExit(0)).status).toBe('delivered')
     const desc = 'uploading history steps 0-1'
     // one request (the exit rides along), seen by the server three times
-    expect(seen).toEqual([
-      [[desc, '', '']],
-      [[desc, '', 'retrying HTTP 503: overloaded']],
-      [[desc, '', 'retrying HTTP 503: overloaded']],
-    ])
+    expect(seen).toEqual([[[desc, '', '']], [[desc, '', 'retrying HTTP 503: overloaded']], [[desc, '', 'retrying HTTP 503: overloaded']]])
     expect(ops.size).toBe(0)
   })
 })
@@ -106,10 +104,7 @@ describe('file transfer operations', () => {
     const op = ops.start('uploading f.bin')
     const delivery = await transfers.upload({path: join(dir, 'f.bin'), url: s.storageUrl('f.bin'), operation: op})
     expect(delivery.status).toBe('delivered')
-    expect(seen).toEqual([
-      [['uploading f.bin', '0B/3.0KB', '']],
-      [['uploading f.bin', '0B/3.0KB', 'retrying HTTP 503 Service Unavailable']],
-    ])
+    expect(seen).toEqual([[['uploading f.bin', '0B/3.0KB', '']], [['uploading f.bin', '0B/3.0KB', 'retrying HTTP 503 Service Unavailable']]])
     expect([op.progress, op.errorStatus]).toEqual(['3.0KB/3.0KB', ''])
     await transfers.close()
   })
@@ -138,8 +133,16 @@ describe('run file operations', () => {
     writeFileSync(join(dir, 'config.yaml'), 'a: 1\n')
     const transfers = new FileTransferManager({http, policy: FAST_PUT})
     const uploader = new RunFilesUploader({
-      filesDir: dir, entity: () => 'e', project: () => 'p', runId: () => 'r', graphql: new GraphQLClient(http), transfers,
-      clock: new ManualClock(), logger: nullLogger, graphqlPolicy: FAST_GQL, operations: ops,
+      filesDir: dir,
+      entity: () => 'e',
+      project: () => 'p',
+      runId: () => 'r',
+      graphql: new GraphQLClient(http),
+      transfers,
+      clock: new ManualClock(),
+      logger: nullLogger,
+      graphqlPolicy: FAST_GQL,
+      operations: ops,
     })
     uploader.process({files: [{path: 'config.yaml', policy: FilesItem_PolicyType.NOW, type: 0}]} as never)
     const summary = await uploader.finish()
@@ -162,8 +165,17 @@ describe('run file operations', () => {
     writeFileSync(join(dir, 'a.txt'), 'same')
     const transfers = new FileTransferManager({http, policy: FAST_PUT})
     const uploader = new RunFilesUploader({
-      filesDir: dir, entity: () => 'e', project: () => 'p', runId: () => 'r', graphql: new GraphQLClient(http), transfers,
-      clock: new ManualClock(), logger: nullLogger, graphqlPolicy: FAST_GQL, operations: ops, batchDelayMs: 0,
+      filesDir: dir,
+      entity: () => 'e',
+      project: () => 'p',
+      runId: () => 'r',
+      graphql: new GraphQLClient(http),
+      transfers,
+      clock: new ManualClock(),
+      logger: nullLogger,
+      graphqlPolicy: FAST_GQL,
+      operations: ops,
+      batchDelayMs: 0,
     })
     uploader.uploadNow('a.txt')
     uploader.uploadAtEnd('a.txt')

@@ -15,7 +15,7 @@ import {RunFilesUploader} from '../../../src/core/runfiles/index.ts'
 import {FakeUploadServer} from '../../fakes/fake-upload-server.ts'
 import {ManualClock} from '../../fakes/manual-clock.ts'
 
-let cleanups: Array<() => void> = []
+const cleanups: Array<() => void> = []
 afterEach(() => {
   for (const c of cleanups.splice(0)) c()
 })
@@ -23,13 +23,22 @@ afterEach(() => {
 test('uploaded run files are reported in file_stream before complete with the exit code', async () => {
   const s = new FakeUploadServer()
   const dir = mkdtempSync(join(tmpdir(), 'finish-'))
-  cleanups.push(() => s.stop(), () => rmSync(dir, {recursive: true, force: true}))
+  cleanups.push(
+    () => s.stop(),
+    () => rmSync(dir, {recursive: true, force: true}),
+  )
   const http = new HttpClient({baseUrl: s.url, authorization: () => basicAuthorization('k'.repeat(40)), logger: nullLogger})
   const clock = new ManualClock()
   const fileStream = new HttpFileStream({http, clock})
   const transfers = new FileTransferManager({http})
   const uploader = new RunFilesUploader({
-    filesDir: dir, entity: () => 'ent', project: () => 'proj', runId: () => 'run1', graphql: new GraphQLClient(http), transfers, clock,
+    filesDir: dir,
+    entity: () => 'ent',
+    project: () => 'proj',
+    runId: () => 'run1',
+    graphql: new GraphQLClient(http),
+    transfers,
+    clock,
     onUploaded: (uploaded) => fileStream.streamUpdate({uploaded}),
   })
   fileStream.start({entity: 'ent', project: 'proj', runId: 'run1'})

@@ -6,9 +6,7 @@ import {FILE_TRANSFER_POLICY, GRAPHQL_POLICY, GraphQLClient, HttpClient, basicAu
 import {FileTransferManager} from '../../../src/core/filetransfer/index.ts'
 import {nullLogger} from '../../../src/core/observability/index.ts'
 import {FilesItem_FileType, FilesItem_PolicyType, type FilesRecord} from '../../../src/core/proto.ts'
-import {
-  CreateRunFilesError, RunFilesUploader, RunNotReadyError, fileB64Md5, type RunFilesUploaderOptions,
-} from '../../../src/core/runfiles/index.ts'
+import {CreateRunFilesError, RunFilesUploader, RunNotReadyError, fileB64Md5, type RunFilesUploaderOptions} from '../../../src/core/runfiles/index.ts'
 import {FakeUploadServer, type FakeUploadServerHooks} from '../../fakes/fake-upload-server.ts'
 import {ManualClock} from '../../fakes/manual-clock.ts'
 
@@ -17,7 +15,7 @@ const FAST_GQL: RetryPolicy = {...GRAPHQL_POLICY, maxRetries: 1, waitMinMs: 5, w
 const FAST_PUT: RetryPolicy = {...FILE_TRANSFER_POLICY, maxRetries: 1, waitMinMs: 5, waitMaxMs: 10}
 const {NOW, END, LIVE} = FilesItem_PolicyType
 
-let cleanups: Array<() => void> = []
+const cleanups: Array<() => void> = []
 afterEach(() => {
   for (const c of cleanups.splice(0)) c()
 })
@@ -25,14 +23,24 @@ afterEach(() => {
 function setup(hooks: FakeUploadServerHooks = {}, opts: Partial<RunFilesUploaderOptions> & {concurrency?: number} = {}) {
   const s = new FakeUploadServer(hooks)
   const dir = mkdtempSync(join(tmpdir(), 'runfiles-'))
-  cleanups.push(() => s.stop(), () => rmSync(dir, {recursive: true, force: true}))
+  cleanups.push(
+    () => s.stop(),
+    () => rmSync(dir, {recursive: true, force: true}),
+  )
   const http = new HttpClient({baseUrl: s.url, authorization: () => basicAuthorization(KEY), logger: nullLogger})
   const transfers = new FileTransferManager({http, policy: FAST_PUT, concurrency: opts.concurrency})
   const clock = new ManualClock()
   const uploaded: string[] = []
   const uploader = new RunFilesUploader({
-    filesDir: dir, entity: () => 'ent', project: () => 'proj', runId: () => 'run1',
-    graphql: new GraphQLClient(http), transfers, clock, logger: nullLogger, graphqlPolicy: FAST_GQL,
+    filesDir: dir,
+    entity: () => 'ent',
+    project: () => 'proj',
+    runId: () => 'run1',
+    graphql: new GraphQLClient(http),
+    transfers,
+    clock,
+    logger: nullLogger,
+    graphqlPolicy: FAST_GQL,
     onUploaded: (paths) => uploaded.push(...paths),
     ...opts,
   })
@@ -99,7 +107,7 @@ describe('RunFilesUploader batching and upload', () => {
   })
 
   test('an unchanged file is not PUT again, a changed one is', async () => {
-    const {s, uploader, clock, write, text, createCalls} = setup()
+    const {s, uploader, clock, write, createCalls} = setup()
     write('config.yaml', 'v: 1')
     uploader.uploadNow('config.yaml')
     await clock.advance(5_000)
@@ -192,7 +200,7 @@ describe('RunFilesUploader batching and upload', () => {
     expect(s.puts[0].headers.get('x-meta')).toBe('m')
   })
 
-  test('upload concurrency stays within the transfer manager\'s limit', async () => {
+  test("upload concurrency stays within the transfer manager's limit", async () => {
     const {s, uploader, write} = setup({}, {concurrency: 2})
     for (let i = 0; i < 6; i++) write(`f${i}.txt`, `content ${i}`)
     uploader.process(record(...Array.from({length: 6}, (_, i): [string, FilesItem_PolicyType] => [`f${i}.txt`, NOW])))

@@ -7,9 +7,7 @@
 import {describe, expect, test} from 'bun:test'
 import {parseExtendedJson} from '../../../src/core/json/index.ts'
 import {MetricRecord, TelemetryRecord, type SummaryItem} from '../../../src/core/proto.ts'
-import {
-  MetricHandler, mergeTelemetry, protoEncodeToDict, RunConfig, RunHistory, RunSummary,
-} from '../../../src/core/runstate/index.ts'
+import {MetricHandler, mergeTelemetry, protoEncodeToDict, RunConfig, RunHistory, RunSummary} from '../../../src/core/runstate/index.ts'
 import {CONFIG_CASES, MERGE_CASES, SUMMARY_CASES, type SummaryCase} from './fixtures/go-cases.ts'
 import oracle from './fixtures/go-oracle-output.json'
 
@@ -70,7 +68,10 @@ function runCase(c: SummaryCase) {
       const updates = summary.toUpdateItems(summary.updateFromHistory(row))
       steps.push({
         history: row.toHistoryItems().map((i) => ({path: i.nested_key, value_json: i.value_json})),
-        summaryUpdates: fromSummaryItems(updates), newMetrics, line: row.toFileStreamLine(), itemErrors,
+        summaryUpdates: fromSummaryItems(updates),
+        newMetrics,
+        line: row.toFileStreamLine(),
+        itemErrors,
       })
     }
   }
@@ -80,7 +81,10 @@ function runCase(c: SummaryCase) {
 describe('summary, history and metric scenarios match Go wandb-core', () => {
   for (const [index, c] of SUMMARY_CASES.entries()) {
     const go = oracle.summary[index] as unknown as {
-      name: string; serialized: string; m: string; summaryItems: GoItem[]
+      name: string
+      serialized: string
+      m: string
+      summaryItems: GoItem[]
       steps: ({history: GoItem[]; summaryUpdates: GoItem[]; newMetrics: unknown[]; line: string; itemErrors: number} | {metric: boolean} | {summary: boolean; error: boolean})[]
     }
 
@@ -133,14 +137,24 @@ describe('config matches Go wandb-core', () => {
 describe('telemetry matches Go wandb-core', () => {
   test('_wandb.t is the field-number encoding Go produces, and addInternalData writes the same _wandb', () => {
     const [full, empty] = oracle.telemetry
-    const record = TelemetryRecord.fromJson(TelemetryRecord.toJson(
-      TelemetryRecord.create({
-        imports_init: {torch: true, keras: true, transformers: true}, imports_finish: {torch: true},
-        feature: {offline: true, metric: true, set_step_log: true}, python_version: '3.11.7', cli_version: '0.31.0',
-        huggingface_version: '4.0', env: {jupyter: true}, label: {code_string: 'c', repo_string: 'r'},
-        deprecated: {}, core_version: '0.31.0', platform: 'linux-x86_64', _info: {stream_id: 's'},
-      }),
-    ))
+    const record = TelemetryRecord.fromJson(
+      TelemetryRecord.toJson(
+        TelemetryRecord.create({
+          imports_init: {torch: true, keras: true, transformers: true},
+          imports_finish: {torch: true},
+          feature: {offline: true, metric: true, set_step_log: true},
+          python_version: '3.11.7',
+          cli_version: '0.31.0',
+          huggingface_version: '4.0',
+          env: {jupyter: true},
+          label: {code_string: 'c', repo_string: 'r'},
+          deprecated: {},
+          core_version: '0.31.0',
+          platform: 'linux-x86_64',
+          _info: {stream_id: 's'},
+        }),
+      ),
+    )
     expect(protoEncodeToDict(TelemetryRecord, record)).toEqual(JSON.parse(full.dict))
     expect(protoEncodeToDict(TelemetryRecord, TelemetryRecord.create())).toEqual(JSON.parse(empty.dict))
 

@@ -1,7 +1,5 @@
 import {describe, expect, test} from 'bun:test'
-import {
-  HistoryItem, HistoryStep, PartialHistoryRequest, Record as PbRecord, SummaryItem, SummaryRecord,
-} from '../../../src/core/proto.ts'
+import {HistoryItem, HistoryStep, PartialHistoryRequest, Record as PbRecord, SummaryItem, SummaryRecord} from '../../../src/core/proto.ts'
 import {HistoryItemError, HistoryProcessor, MetricRecordError, type HistoryOutput} from '../../../src/core/runstate/index.ts'
 import {metric} from './fixtures/go-cases.ts'
 
@@ -18,8 +16,7 @@ function partial(values: Record<string, string>, o: {step?: number; flush?: bool
 function brief(out: HistoryOutput) {
   return out.records.map((r) => {
     const t = r.record_type
-    const items = (list: {key: string; nested_key: string[]; value_json: string}[]) =>
-      Object.fromEntries(list.map((i) => [(i.nested_key.length ? i.nested_key : [i.key]).join('/'), i.value_json]))
+    const items = (list: {key: string; nested_key: string[]; value_json: string}[]) => Object.fromEntries(list.map((i) => [(i.nested_key.length ? i.nested_key : [i.key]).join('/'), i.value_json]))
     if (t.oneofKind === 'history') return ['history', t.history.step?.num, items(t.history.item)]
     if (t.oneofKind === 'summary') return ['summary', items(t.summary.update)]
     if (t.oneofKind === 'metric') return ['metric', t.metric.name, t.metric.expanded_from_glob]
@@ -28,7 +25,9 @@ function brief(out: HistoryOutput) {
 }
 
 function rows(out: HistoryOutput) {
-  return brief(out).filter((r) => r[0] === 'history').map((r) => [r[1], r[2]])
+  return brief(out)
+    .filter((r) => r[0] === 'history')
+    .map((r) => [r[1], r[2]])
 }
 
 function processor(options = {}) {
@@ -54,10 +53,10 @@ describe('steps in non-shared runs', () => {
     const {p, tick} = processor()
     tick(2.99)
     const runtime = p.handlePartialHistory(partial({a: '1'})).records[0]
-    expect(runtime.record_type).toEqual({oneofKind: 'summary', summary: SummaryRecord.create({update: [
-      SummaryItem.create({nested_key: ['_wandb', 'runtime'], value_json: '2'}),
-      SummaryItem.create({key: '_runtime', value_json: '2'}),
-    ]})})
+    expect(runtime.record_type).toEqual({
+      oneofKind: 'summary',
+      summary: SummaryRecord.create({update: [SummaryItem.create({nested_key: ['_wandb', 'runtime'], value_json: '2'}), SummaryItem.create({key: '_runtime', value_json: '2'})]}),
+    })
   })
 
   test('commit=False accumulates until a flushing request, later values winning', () => {
@@ -80,12 +79,14 @@ describe('steps in non-shared runs', () => {
     expect(p.historyStep()).toBe(13n)
   })
 
-  test('a step below the current one drops the WHOLE request and warns with Go\'s text', () => {
+  test("a step below the current one drops the WHOLE request and warns with Go's text", () => {
     const {p} = processor()
     p.handlePartialHistory(partial({a: '1'}, {step: 10}))
     const out = p.handlePartialHistory(partial({b: '2', c: '3'}, {step: 5, flush: true}))
     expect(out.records).toEqual([])
-    expect(out.warnings).toEqual(['Tried to log to step 5 that is less than the current step 10. Steps must be monotonically increasing, so this data will be ignored. See https://wandb.me/define-metric to log data out of order.'])
+    expect(out.warnings).toEqual([
+      'Tried to log to step 5 that is less than the current step 10. Steps must be monotonically increasing, so this data will be ignored. See https://wandb.me/define-metric to log data out of order.',
+    ])
     expect(rows(p.handlePartialHistory(partial({d: '4'}, {flush: true})))).toEqual([[10n, {a: '1', d: '4', _runtime: '1.5', _step: '10'}]])
   })
 
@@ -186,7 +187,9 @@ describe('metrics in the flow', () => {
     const {p} = processor({forwardExpandedMetrics: true})
     p.handleMetricRecord(metric('val/*', {summary: 'max'}))
     expect(brief(p.handlePartialHistory(partial({'val/a': '1', 'val/b': '2'}))).map((r) => r.slice(0, 3))).toEqual([
-      ['metric', 'val/a', true], ['metric', 'val/b', true], ['summary', {'_wandb/runtime': '1', _runtime: '1'}],
+      ['metric', 'val/a', true],
+      ['metric', 'val/b', true],
+      ['summary', {'_wandb/runtime': '1', _runtime: '1'}],
       ['summary', {'val/a': '{"max":1}', 'val/b': '{"max":2}', _runtime: '1.5', _step: '0'}],
       ['history', 0n, {'val/a': '1', 'val/b': '2', _runtime: '1.5', _step: '0'}],
     ])
@@ -217,16 +220,19 @@ describe('values and errors', () => {
     const {p} = processor()
     const out = p.handlePartialHistory(partial({nan: 'NaN', inf: 'Infinity', n: '{"ninf":-Infinity}'}))
     expect(rows(out)[0][1]).toMatchObject({nan: 'NaN', inf: 'Infinity', 'n/ninf': '-Infinity'})
-    expect(p.getSummaryItems().filter((i) => !i.key.startsWith('_') && i.nested_key[0] !== '_wandb').map((i) => i.value_json))
-      .toEqual(['NaN', 'Infinity', '-Infinity'])
+    expect(
+      p
+        .getSummaryItems()
+        .filter((i) => !i.key.startsWith('_') && i.nested_key[0] !== '_wandb')
+        .map((i) => i.value_json),
+    ).toEqual(['NaN', 'Infinity', '-Infinity'])
   })
 
   test('bad items are reported and skipped while the rest of the request is processed', () => {
     const {p} = processor()
-    const out = p.handlePartialHistory(PartialHistoryRequest.create({item: [
-      HistoryItem.create({key: '', value_json: '1'}), HistoryItem.create({key: 'bad', value_json: '{'}),
-      HistoryItem.create({key: 'ok', value_json: '1'}),
-    ]}))
+    const out = p.handlePartialHistory(
+      PartialHistoryRequest.create({item: [HistoryItem.create({key: '', value_json: '1'}), HistoryItem.create({key: 'bad', value_json: '{'}), HistoryItem.create({key: 'ok', value_json: '1'})]}),
+    )
     expect(out.errors.map((e) => e instanceof HistoryItemError)).toEqual([true, true])
     expect(rows(out)[0][1]).toEqual({ok: '1', _runtime: '1.5', _step: '0'})
   })

@@ -54,7 +54,9 @@ describe('RunHistorySampler', () => {
     s.sampleNext(row({b: '0.1', a: '{"nested":1}', text: '"x"', big: '2'}))
     s.sampleNext(row({a: '5', b: 'NaN', flag: 'true'}))
     expect(s.items().map((i) => [i.key, i.values_float])).toEqual([
-      ['b', [Math.fround(0.1), Number.NaN]], ['big', [2]], ['a', [5]],
+      ['b', [Math.fround(0.1), Number.NaN]],
+      ['big', [2]],
+      ['a', [5]],
     ])
   })
 

@@ -56,10 +56,16 @@ describe('glob metrics', () => {
     const mh = new MetricHandler()
     mh.processRecord(metric('val/*', {step: 'epoch', sync: true, summary: 'mean'}))
     const created = mh.updateMetrics(row({'val/loss': '1', other: '2'}))
-    expect(created.map((m) => MetricRecord.toJson(m))).toEqual([{
-      name: 'val/loss', stepMetric: 'epoch', options: {stepSync: true}, summary: {mean: true}, Control: {overwrite: true},
-      expandedFromGlob: true,
-    }])
+    expect(created.map((m) => MetricRecord.toJson(m))).toEqual([
+      {
+        name: 'val/loss',
+        stepMetric: 'epoch',
+        options: {stepSync: true},
+        summary: {mean: true},
+        Control: {overwrite: true},
+        expandedFromGlob: true,
+      },
+    ])
     expect(mh.exists('val/loss')).toBe(true)
     expect(mh.updateMetrics(row({'val/loss': '2'}))).toEqual([])
   })

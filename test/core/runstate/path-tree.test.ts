@@ -60,7 +60,12 @@ describe('PathTree', () => {
     tree.set(['a', 'x'], 3)
     tree.set(['c'], 4)
     tree.set(['b'], 5)
-    expect([...tree.leaves()]).toEqual([[['b'], 5], [['a', 'y'], 2], [['a', 'x'], 3], [['c'], 4]])
+    expect([...tree.leaves()]).toEqual([
+      [['b'], 5],
+      [['a', 'y'], 2],
+      [['a', 'x'], 3],
+      [['c'], 4],
+    ])
   })
 
   test('toNested can map leaves and drops leaves mapped to undefined along with emptied parents', () => {

@@ -9,7 +9,14 @@ describe('RunHistory.setFromItem', () => {
     const h = new RunHistory()
     h.setFromItem(json('a', '{"b":1,"c":{"d":"s"},"e":[1,{"f":2}],"n":null,"t":true}'))
     expect([...h.leaves()]).toEqual([
-      [['a', 'b'], 1], [['a', 'c', 'd'], 's'], [['a', 'e'], [1, {f: 2}]], [['a', 'n'], null], [['a', 't'], true],
+      [['a', 'b'], 1],
+      [['a', 'c', 'd'], 's'],
+      [
+        ['a', 'e'],
+        [1, {f: 2}],
+      ],
+      [['a', 'n'], null],
+      [['a', 't'], true],
     ])
   })
 
@@ -77,10 +84,7 @@ describe('RunHistory output', () => {
     const h = new RunHistory()
     h.setFromItem(json('loss', '0.5'))
     h.setFromItem(json('a', '{"b":2}'))
-    expect(h.toHistoryItems()).toEqual([
-      HistoryItem.create({nested_key: ['loss'], value_json: '0.5'}),
-      HistoryItem.create({nested_key: ['a', 'b'], value_json: '2'}),
-    ])
+    expect(h.toHistoryItems()).toEqual([HistoryItem.create({nested_key: ['loss'], value_json: '0.5'}), HistoryItem.create({nested_key: ['a', 'b'], value_json: '2'})])
   })
 
   test('NaN and ±Infinity round-trip as bare literals in items and in the file_stream line', () => {
@@ -108,22 +112,33 @@ describe('RunHistory output', () => {
   })
 
   test('historyRecordToJsonLine rebuilds the nested object of a derived record and skips unreadable items', () => {
-    const record = HistoryRecord.create({item: [
-      HistoryItem.create({nested_key: ['_step'], value_json: '2'}),
-      HistoryItem.create({nested_key: ['a', 'b'], value_json: 'NaN'}),
-      HistoryItem.create({nested_key: ['a', 'c'], value_json: '"s"'}),
-      HistoryItem.create({nested_key: ['bad'], value_json: '{'}),
-    ]})
+    const record = HistoryRecord.create({
+      item: [
+        HistoryItem.create({nested_key: ['_step'], value_json: '2'}),
+        HistoryItem.create({nested_key: ['a', 'b'], value_json: 'NaN'}),
+        HistoryItem.create({nested_key: ['a', 'c'], value_json: '"s"'}),
+        HistoryItem.create({nested_key: ['bad'], value_json: '{'}),
+      ],
+    })
     const errors: HistoryItemError[] = []
     expect(historyRecordToJsonLine(record, (e) => errors.push(e))).toBe('{"_step":2,"a":{"b":NaN,"c":"s"}}')
     expect(errors.length).toBe(1)
   })
 
   test('historyRecordToJsonLine: the flat fast path writes what the tree writes, and odd shapes still take the tree', () => {
-    const item = (key: string[] | string, value_json: string) =>
-      typeof key === 'string' ? HistoryItem.create({key, value_json}) : HistoryItem.create({nested_key: key, value_json})
+    const item = (key: string[] | string, value_json: string) => (typeof key === 'string' ? HistoryItem.create({key, value_json}) : HistoryItem.create({nested_key: key, value_json}))
     const shapes: HistoryItem[][] = [
-      [item(['_step'], '3'), item(['loss'], '0.25'), item('acc', '1.0'), item(['big'], '1e21'), item(['neg'], '-0'), item(['inf'], '-Infinity'), item(['s'], '"a\\u00e9"'), item(['arr'], '[1,{"x":2}]'), item(['__proto__'], '1')],
+      [
+        item(['_step'], '3'),
+        item(['loss'], '0.25'),
+        item('acc', '1.0'),
+        item(['big'], '1e21'),
+        item(['neg'], '-0'),
+        item(['inf'], '-Infinity'),
+        item(['s'], '"a\\u00e9"'),
+        item(['arr'], '[1,{"x":2}]'),
+        item(['__proto__'], '1'),
+      ],
       [item(['a'], '1'), item(['a'], '2')], // a key twice: the tree keeps the first position, the last value
       [item(['o'], '{"x":{"y":1},"z":[]}'), item(['p'], '2')], // an object value: flattened and re-nested
       [item(['o'], '{}'), item(['q'], 'null')], // an empty object leaves nothing
@@ -136,7 +151,6 @@ describe('RunHistory output', () => {
       const record = HistoryRecord.create({item: items})
       expect(historyRecordToJsonLine(record)).toBe(RunHistory.fromItems(items).toFileStreamLine())
     }
-    expect(historyRecordToJsonLine(HistoryRecord.create({item: shapes[0]}))).toBe(
-      '{"_step":3,"loss":0.25,"acc":1,"big":1e+21,"neg":0,"inf":-Infinity,"s":"aé","arr":[1,{"x":2}],"__proto__":1}')
+    expect(historyRecordToJsonLine(HistoryRecord.create({item: shapes[0]}))).toBe('{"_step":3,"loss":0.25,"acc":1,"big":1e+21,"neg":0,"inf":-Infinity,"s":"aé","arr":[1,{"x":2}],"__proto__":1}')
   })
 })

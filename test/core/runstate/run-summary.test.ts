@@ -1,8 +1,6 @@
 import {describe, expect, test} from 'bun:test'
 import {HistoryItem, SummaryItem, SummaryRecord} from '../../../src/core/proto.ts'
-import {
-  MetricSummary, RunHistory, RunSummary, splitEscapedDottedName, SummaryFlag, SummaryUpdates, ValueJsonError,
-} from '../../../src/core/runstate/index.ts'
+import {MetricSummary, RunHistory, RunSummary, splitEscapedDottedName, SummaryFlag, SummaryUpdates, ValueJsonError} from '../../../src/core/runstate/index.ts'
 
 function row(values: Record<string, string>): RunHistory {
   const h = new RunHistory()
@@ -60,10 +58,7 @@ describe('RunSummary', () => {
     const s = new RunSummary()
     const changed = s.updateFromHistory(row({loss: '1', a: '{"b":2}', n: 'null'}))
     expect(changed).toEqual([['loss'], ['a', 'b'], ['n']])
-    expect(s.toUpdateItems(changed)).toEqual([
-      SummaryItem.create({nested_key: ['loss'], value_json: '1'}),
-      SummaryItem.create({nested_key: ['a', 'b'], value_json: '2'}),
-    ])
+    expect(s.toUpdateItems(changed)).toEqual([SummaryItem.create({nested_key: ['loss'], value_json: '1'}), SummaryItem.create({nested_key: ['a', 'b'], value_json: '2'})])
   })
 
   test('an explicit set resets tracked aggregates to the latest value; configuring again brings them back', () => {
@@ -91,10 +86,7 @@ describe('RunSummary', () => {
   test('get_summary items use key for one-label paths and nested_key for deeper ones', () => {
     const s = new RunSummary()
     s.updateFromHistory(row({'a.b': '1', a: '{"c":2}'}))
-    expect(s.toSummaryItems()).toEqual([
-      SummaryItem.create({key: 'a.b', value_json: '1'}),
-      SummaryItem.create({nested_key: ['a', 'c'], value_json: '2'}),
-    ])
+    expect(s.toSummaryItems()).toEqual([SummaryItem.create({key: 'a.b', value_json: '1'}), SummaryItem.create({nested_key: ['a', 'c'], value_json: '2'})])
   })
 
   test('removing a metric forgets its value but keeps its definition and accumulators; removing a subtree deletes it', () => {
@@ -116,13 +108,27 @@ describe('RunSummary', () => {
 
   test('a summary record applies updates before removes, later items replacing earlier ones in the same tree', () => {
     const s = new RunSummary()
-    s.applyRecord(record([['a', '1'], [['a', 'b'], '2'], ['x', '1']], ['x']))
+    s.applyRecord(
+      record(
+        [
+          ['a', '1'],
+          [['a', 'b'], '2'],
+          ['x', '1'],
+        ],
+        ['x'],
+      ),
+    )
     expect(s.toNested()).toEqual({a: {b: 2}})
   })
 
   test('an update whose value is not JSON is reported and the others still apply', () => {
     const s = new RunSummary()
-    const errors = s.applyRecord(record([['bad', '{'], ['good', '1']]))
+    const errors = s.applyRecord(
+      record([
+        ['bad', '{'],
+        ['good', '1'],
+      ]),
+    )
     expect(errors.length).toBe(1)
     expect(errors[0]).toBeInstanceOf(ValueJsonError)
     expect(s.toNested()).toEqual({good: 1})
@@ -147,8 +153,20 @@ describe('RunSummary', () => {
 
 describe('SummaryUpdates', () => {
   test('merging later changes equals applying both records in order', () => {
-    const first = record([['a', '1'], ['b', '2']], ['c'])
-    const second = record([['c', '3'], ['a', '4']], ['b'])
+    const first = record(
+      [
+        ['a', '1'],
+        ['b', '2'],
+      ],
+      ['c'],
+    )
+    const second = record(
+      [
+        ['c', '3'],
+        ['a', '4'],
+      ],
+      ['b'],
+    )
     const sequential = new RunSummary()
     sequential.applyRecord(first)
     sequential.applyRecord(second)
@@ -161,7 +179,15 @@ describe('SummaryUpdates', () => {
   })
 
   test('a remove cancels a pending update at its path and below', () => {
-    const u = SummaryUpdates.fromRecord(record([[['p', 'q'], '1'], ['r', '2']], ['p']))
+    const u = SummaryUpdates.fromRecord(
+      record(
+        [
+          [['p', 'q'], '1'],
+          ['r', '2'],
+        ],
+        ['p'],
+      ),
+    )
     const s = new RunSummary()
     u.applyTo(s)
     expect(s.toNested()).toEqual({r: 2})

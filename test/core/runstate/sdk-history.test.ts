@@ -12,9 +12,7 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {parseExtendedJson} from '../../../src/core/json/index.ts'
-import {
-  Record as PbRecord, ServerRequest, ServerResponse, type SampledHistoryItem, type SummaryItem,
-} from '../../../src/core/proto.ts'
+import {Record as PbRecord, ServerRequest, ServerResponse, type SampledHistoryItem, type SummaryItem} from '../../../src/core/proto.ts'
 import {HistoryProcessor} from '../../../src/core/runstate/index.ts'
 import {TransactionLogReader} from '../../../src/core/txlog/index.ts'
 import {goCorePath, REPO_ROOT, requirePython} from '../../helpers/python.ts'
@@ -39,18 +37,28 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'runstate-sdk-'))
   const out = join(root, 'trace.jsonl')
   const env = {
-    ...process.env, HOME: root, WANDB_DIR: root, WANDB_CONFIG_DIR: join(root, 'config'), WANDB_CACHE_DIR: join(root, 'cache'),
-    WANDB_DATA_DIR: join(root, 'data'), WANDB_MODE: 'offline', WANDB_SILENT: 'true', WANDB_ERROR_REPORTING: 'false',
+    ...process.env,
+    HOME: root,
+    WANDB_DIR: root,
+    WANDB_CONFIG_DIR: join(root, 'config'),
+    WANDB_CACHE_DIR: join(root, 'cache'),
+    WANDB_DATA_DIR: join(root, 'data'),
+    WANDB_MODE: 'offline',
+    WANDB_SILENT: 'true',
+    WANDB_ERROR_REPORTING: 'false',
     PYTHONUNBUFFERED: '1',
   }
-  const proc = Bun.spawn([
-    process.execPath, join(REPO_ROOT, 'scripts/protocol-recorder.ts'), '--core', goCorePath(), '--out', out, '--',
-    python, join(import.meta.dir, 'fixtures/sdk_history_scenario.py'),
-  ], {cwd: root, env, stdout: 'pipe', stderr: 'pipe'})
+  const proc = Bun.spawn(
+    [process.execPath, join(REPO_ROOT, 'scripts/protocol-recorder.ts'), '--core', goCorePath(), '--out', out, '--', python, join(import.meta.dir, 'fixtures/sdk_history_scenario.py')],
+    {cwd: root, env, stdout: 'pipe', stderr: 'pipe'},
+  )
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   if (code !== 0) throw new Error(`scenario failed (${code}):\n${stderr}`)
   runs = (JSON.parse(stdout.trim().split('\n').pop()!) as {runs: ScenarioRun[]}).runs
-  trace = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TraceLine)
+  trace = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as TraceLine)
 }, 120_000)
 
 afterAll(() => rmSync(root, {recursive: true, force: true}))
@@ -105,8 +113,7 @@ function replay(run: ScenarioRun) {
     const req = ServerRequest.fromJson(line.msg as never)
     const kind = req.server_request_type.oneofKind
     if (kind !== 'record_publish' && kind !== 'record_communicate') continue
-    const record = (req.server_request_type as {record_publish: PbRecord}).record_publish
-      ?? (req.server_request_type as unknown as {record_communicate: PbRecord}).record_communicate
+    const record = (req.server_request_type as {record_publish: PbRecord}).record_publish ?? (req.server_request_type as unknown as {record_communicate: PbRecord}).record_communicate
     if (record._info?.stream_id !== run.id) continue
     const t = record.record_type
     if (t.oneofKind === 'metric') expect(processor.handleMetricRecord(t.metric)).toBeUndefined()
@@ -187,9 +194,11 @@ for (const [index, encoding] of ['json', 'json,typed'].entries()) {
       const goWarnings = trace.flatMap((l) => {
         if (l.dir !== 'core') return []
         const r = responseOf(ServerResponse.fromJson(l.msg as never))
-        return r?.oneofKind === 'internal_messages_response' ? r.internal_messages_response.messages?.warning ?? [] : []
+        return r?.oneofKind === 'internal_messages_response' ? (r.internal_messages_response.messages?.warning ?? []) : []
       })
-      expect(warnings).toEqual(['Tried to log to step 5 that is less than the current step 10. Steps must be monotonically increasing, so this data will be ignored. See https://wandb.me/define-metric to log data out of order.'])
+      expect(warnings).toEqual([
+        'Tried to log to step 5 that is less than the current step 10. Steps must be monotonically increasing, so this data will be ignored. See https://wandb.me/define-metric to log data out of order.',
+      ])
       expect(goWarnings).toContain(warnings[0])
     })
   })

@@ -1,7 +1,5 @@
 import {describe, expect, test} from 'bun:test'
-import {
-  ConfigItem, ConfigRecord, EnvironmentRecord, MapStringKeyStringValue, MetricRecord, Record as PbRecord, TelemetryRecord,
-} from '../../../src/core/proto.ts'
+import {ConfigItem, ConfigRecord, EnvironmentRecord, MapStringKeyStringValue, MetricRecord, Record as PbRecord, TelemetryRecord} from '../../../src/core/proto.ts'
 import {mergeTelemetry, protoEncodeToDict, protoMerge} from '../../../src/core/runstate/index.ts'
 import {metric} from './fixtures/go-cases.ts'
 
@@ -11,7 +9,9 @@ describe('mergeTelemetry', () => {
     mergeTelemetry(acc, TelemetryRecord.create({python_version: '3.11', cli_version: '', feature: {metric: false, offline: true}}))
     mergeTelemetry(acc, TelemetryRecord.create({label: {repo_string: 'r'}, imports_init: {torch: true}}))
     expect(TelemetryRecord.toJson(acc)).toEqual({
-      pythonVersion: '3.11', feature: {metric: true, offline: true}, label: {codeString: 'c', repoString: 'r'},
+      pythonVersion: '3.11',
+      feature: {metric: true, offline: true},
+      label: {codeString: 'c', repoString: 'r'},
       importsInit: {torch: true},
     })
   })
@@ -39,7 +39,7 @@ describe('protoMerge', () => {
     expect(into.value).toEqual({a: '1', b: '3', c: '4'})
   })
 
-  test('copies message values of map fields (an EnvironmentRecord\'s disk map)', () => {
+  test("copies message values of map fields (an EnvironmentRecord's disk map)", () => {
     const into = EnvironmentRecord.create({disk: {'/': {total: 10n, used: 1n}}})
     const from = EnvironmentRecord.create({disk: {'/data': {total: 20n, used: 2n}}, cpu_count: 2})
     protoMerge(EnvironmentRecord, into, from)

@@ -8,7 +8,7 @@ import {createConnection, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {nullLogger} from '../../../src/core/observability/index.ts'
-import {Record, ServerRequest, ServerResponse, Settings} from '../../../src/core/proto.ts'
+import {ServerRequest, ServerResponse} from '../../../src/core/proto.ts'
 import {encodeFrame, FrameDecoder, ServiceServer} from '../../../src/core/server/index.ts'
 import {FakeStream, init, noSync, record, sdkClient, unsupportedApi} from '../../helpers/fake-service.ts'
 
@@ -21,8 +21,15 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'svc-'))
   streams = new Map()
   server = await ServiceServer.start({
-    portFilename: join(dir, 'port.txt'), parentPid: 0, detached: false, idleTimeoutMs: 0, listenOnLocalhost: true,
-    logger: nullLogger, api: unsupportedApi, sync: noSync, shutdownGraceMs: 200,
+    portFilename: join(dir, 'port.txt'),
+    parentPid: 0,
+    detached: false,
+    idleTimeoutMs: 0,
+    listenOnLocalhost: true,
+    logger: nullLogger,
+    api: unsupportedApi,
+    sync: noSync,
+    shutdownGraceMs: 200,
     createStream: (settings, id) => {
       const s = new FakeStream(id, settings)
       streams.set(id, s)

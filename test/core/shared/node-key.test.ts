@@ -10,7 +10,11 @@ import {isKeyEnv, nodeKey, PER_RUN_ENV, type KeyInputs} from '../../../src/core/
 
 const base: KeyInputs = {
   env: {HOME: '/home/u', WANDB_BASE_URL: 'https://api.wandb.ai', WANDB_RUN_ID: 'a1', PATH: '/usr/bin', BENCH_STEPS: '100'},
-  cwd: '/work', build: '0.31.0+nexus.0.1.0|/bin/nexus|100|1|2', umask: 0o022, logLevel: 0, cgroup: '0::/user.slice/job-1',
+  cwd: '/work',
+  build: '0.31.0+nexus.0.1.0|/bin/nexus|100|1|2',
+  umask: 0o022,
+  logLevel: 0,
+  cgroup: '0::/user.slice/job-1',
 }
 const withEnv = (env: Record<string, string>) => ({...base, env: {...base.env, ...env}})
 
@@ -51,7 +55,9 @@ describe('node key', () => {
   test('per-run variables are read nowhere in the service, the sync or the CLI (the sweep agent only sets them for its trials)', () => {
     const root = join(import.meta.dir, '..', '..', '..', 'src')
     const agent = (f: string) => f.startsWith(join('core', 'sweeps', 'agent')) || f === join('commands', 'agent.ts')
-    const files = readdirSync(root, {recursive: true}).map(String).filter((f) => f.endsWith('.ts') && !f.endsWith('node-key.ts') && !agent(f))
+    const files = readdirSync(root, {recursive: true})
+      .map(String)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('node-key.ts') && !agent(f))
     const readers: string[] = []
     for (const f of files) {
       const text = readFileSync(join(root, f), 'utf8')

@@ -23,9 +23,15 @@ let sockets: Socket[]
 
 async function startNode(idleMs = 60_000): Promise<NodeService> {
   return NodeService.start({
-    dir, key: KEY, build: BUILD, logger: nullLogger, idleMs, shutdownGraceMs: 300,
+    dir,
+    key: KEY,
+    build: BUILD,
+    logger: nullLogger,
+    idleMs,
+    shutdownGraceMs: 300,
     engines: (_logger, print) => ({
-      api: unsupportedApi, sync: noSync,
+      api: unsupportedApi,
+      sync: noSync,
       createStream: (settings, id) => {
         const s = new FakeStream(id, settings)
         streams.set(id, s)

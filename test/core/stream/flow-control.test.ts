@@ -77,7 +77,11 @@ describe('FlowControl with a blocked sender', () => {
     const sink = measuring(fc)
     const gate = new Deferred<void>()
     const received = collect(fc, gate.promise)
-    await writeAll(log, Array.from({length: N}, (_, i) => ({record: historyRecord(i)})), sink)
+    await writeAll(
+      log,
+      Array.from({length: N}, (_, i) => ({record: historyRecord(i)})),
+      sink,
+    )
 
     // all N records went through while the sender took nothing
     expect(sink.maxBytes).toBeLessThanOrEqual(limit)
@@ -107,7 +111,7 @@ describe('FlowControl with a blocked sender', () => {
       else works.push({record: historyRecord(i)})
     }
     const mustStay = works.filter((w) => w.responder || w.record.record_type.oneofKind === 'request')
-    const expected = works.map((w) => w.record.record_type.oneofKind === 'request' ? 'request' : `h${w.record.record_type.oneofKind === 'history' ? w.record.record_type.history.step?.num : ''}`)
+    const expected = works.map((w) => (w.record.record_type.oneofKind === 'request' ? 'request' : `h${w.record.record_type.oneofKind === 'history' ? w.record.record_type.history.step?.num : ''}`))
     const gate = new Deferred<void>()
     const received = collect(fc, gate.promise)
     await writeAll(log, works, fc)
@@ -120,7 +124,9 @@ describe('FlowControl with a blocked sender', () => {
 
     gate.resolve()
     const got = await received
-    expect(got.map((w) => w.record.record_type.oneofKind === 'request' ? 'request' : `h${w.record.record_type.oneofKind === 'history' ? w.record.record_type.history.step?.num : ''}`)).toEqual(expected)
+    expect(got.map((w) => (w.record.record_type.oneofKind === 'request' ? 'request' : `h${w.record.record_type.oneofKind === 'history' ? w.record.record_type.history.step?.num : ''}`))).toEqual(
+      expected,
+    )
     // the very same Work objects, responders included, reach the sender
     const stayed = got.filter((w) => w.responder || w.record.record_type.oneofKind === 'request')
     expect(stayed).toHaveLength(mustStay.length)
@@ -284,4 +290,3 @@ describe('Writer', () => {
     expect(got[1].logEnd).toBeUndefined()
   })
 })
-

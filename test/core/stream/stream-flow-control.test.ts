@@ -37,8 +37,16 @@ test(`${STEPS} history steps logged while the server is slow are offloaded to th
   mkdirSync(join(runDir, 'files'), {recursive: true})
   const syncFile = join(runDir, `run-${runId}.wandb`)
   const settings = Settings.create({
-    api_key: {value: backend.apiKey}, base_url: {value: backend.url}, entity: {value: 'nexus'}, project: {value: 'flow'}, run_id: {value: runId},
-    sync_dir: {value: runDir}, sync_file: {value: syncFile}, console: {value: 'off'}, x_disable_stats: {value: true}, silent: {value: true},
+    api_key: {value: backend.apiKey},
+    base_url: {value: backend.url},
+    entity: {value: 'nexus'},
+    project: {value: 'flow'},
+    run_id: {value: runId},
+    sync_dir: {value: runDir},
+    sync_file: {value: syncFile},
+    console: {value: 'off'},
+    x_disable_stats: {value: true},
+    silent: {value: true},
   })
   // The sender's first step, the run's UpsertBucket, is held until the test lets it go; file_stream
   // posts are slow throughout.

@@ -35,7 +35,7 @@ describe('writeAndUpload', () => {
     const [outcome] = s.backgroundOutcomes
     expect(outcome.status).toBe('abandoned')
     expect(outcome.error).toBeInstanceOf(LocalFileError)
-    expect((outcome.error?.cause as {code?: string}).code).toBe('EISDIR')
+    expect((outcome.error?.cause as {code?: string} | undefined)?.code).toBe('EISDIR')
     dir.dispose()
   })
 })

@@ -58,7 +58,7 @@ describe('transaction log durability', () => {
     expect(onDisk(path)).toBe(written + 1)
   })
 
-  test('an idle run\'s last record reaches the file DURABLE_WITHIN_MS later, despite a 15 s flush interval', async () => {
+  test("an idle run's last record reaches the file DURABLE_WITHIN_MS later, despite a 15 s flush interval", async () => {
     const s = writerStage(15_000)
     await s.input.send({record: historyRecord(1)})
     await s.clock.whenSleeping(1)

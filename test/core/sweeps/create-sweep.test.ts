@@ -9,8 +9,16 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {ExitCode} from '../../../src/core/exit-codes.ts'
 import {
-  LocalControllerError, SweepApi, SweepConfigError, SweepNotFoundError, SweepServerError, SweepStateError, createSweep, setSweepState,
-  type CreateSweepOptions, type SweepStateAction,
+  LocalControllerError,
+  SweepApi,
+  SweepConfigError,
+  SweepNotFoundError,
+  SweepServerError,
+  SweepStateError,
+  createSweep,
+  setSweepState,
+  type CreateSweepOptions,
+  type SweepStateAction,
 } from '../../../src/core/sweeps/index.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexus-create-sweep-'))
@@ -33,7 +41,12 @@ function fakeServer(answer: (body: Sent, n: number) => [number, unknown]) {
     const [status, json] = answer(body, sent.length - 1)
     return new Response(JSON.stringify(json), {status, headers: {'content-type': 'application/json'}})
   }) as typeof globalThis.fetch
-  const api = new SweepApi({baseUrl: 'http://server.test', apiKey: 'k'.repeat(40), fetch, env: {WANDB__GRAPHQL_RETRY_MAX: '1', WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1', WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '1'}})
+  const api = new SweepApi({
+    baseUrl: 'http://server.test',
+    apiKey: 'k'.repeat(40),
+    fetch,
+    env: {WANDB__GRAPHQL_RETRY_MAX: '1', WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1', WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '1'},
+  })
   return {sent, api}
 }
 
@@ -48,8 +61,15 @@ function configFile(text: string): string {
 function options(api: SweepApi, configPath: string, extra: Partial<CreateSweepOptions> = {}) {
   const lines: string[] = []
   const o: CreateSweepOptions = {
-    configPath, defaults: {}, baseUrl: 'http://server.test', appUrl: 'http://app.test', api, env: {}, gitRoot: () => undefined,
-    out: {info: (l) => lines.push(l), warn: (l) => lines.push(`WARNING ${l}`)}, ...extra,
+    configPath,
+    defaults: {},
+    baseUrl: 'http://server.test',
+    appUrl: 'http://app.test',
+    api,
+    env: {},
+    gitRoot: () => undefined,
+    out: {info: (l) => lines.push(l), warn: (l) => lines.push(`WARNING ${l}`)},
+    ...extra,
   }
   return {o, lines}
 }
@@ -64,7 +84,7 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 }
 
 describe('createSweep', () => {
-  test('sends wandb\'s newest UpsertSweep with the PyYAML text and prints id, URL and agent command', async () => {
+  test("sends wandb's newest UpsertSweep with the PyYAML text and prints id, URL and agent command", async () => {
     const {sent, api} = fakeServer(() => [200, CREATED])
     const path = configFile('program: train.py\nmethod: random\ndescription: my sweep\nparameters:\n  lr: {min: 0.001, max: 0.1}\n  s: {values: ["008", abc]}\n')
     const {o, lines} = options(api, path, {project: 'proj'})
@@ -77,8 +97,15 @@ describe('createSweep', () => {
     expect(sent[0].variables).toEqual({
       id: null,
       config: "description: my sweep\nmethod: random\nparameters:\n  lr:\n    distribution: uniform\n    max: 0.1\n    min: 0.001\n  s:\n    values:\n    - '008'\n    - abc\nprogram: train.py\n",
-      description: 'my sweep', entityName: null, projectName: 'proj', controller: null, launchScheduler: null, templateVariableValues: 'null',
-      scheduler: null, priorRunsFilters: null, displayName: null,
+      description: 'my sweep',
+      entityName: null,
+      projectName: 'proj',
+      controller: null,
+      launchScheduler: null,
+      templateVariableValues: 'null',
+      scheduler: null,
+      priorRunsFilters: null,
+      displayName: null,
     })
     expect('state' in sent[0].variables).toBe(false)
     expect(lines).toEqual([
@@ -94,7 +121,11 @@ describe('createSweep', () => {
     const warned = {data: {upsertSweep: {...CREATED.data.upsertSweep, configValidationWarnings: ['Additional properties are not allowed']}}}
     const {sent, api} = fakeServer(() => [200, warned])
     const {o, lines} = options(api, configFile('method: grid\nscheduler: {engine: wandb}\nparameters: {a: {values: [1]}}\n'), {
-      entity: 'my team', project: 'p', name: 'Nice name', program: 'x.py', priorRuns: ['run1', 'rün2'],
+      entity: 'my team',
+      project: 'p',
+      name: 'Nice name',
+      program: 'x.py',
+      priorRuns: ['run1', 'rün2'],
     })
     await createSweep(o)
     const v = sent[0].variables
@@ -123,11 +154,7 @@ describe('createSweep', () => {
     expect(sent.slice(0, 3).map((s) => s.query.includes('launchScheduler'))).toEqual([true, true, false])
     expect(sent[1].query).not.toContain('templateVariableValues')
     // without the sweep's project in the answer, wandb links with the settings' project and the viewer's entity
-    expect(lines.slice(1)).toEqual([
-      'Creating sweep with ID: old12345',
-      'View sweep at: http://app.test/viewer-e/set-p/sweeps/old12345',
-      'Run sweep agent with: wandb agent set-p/old12345',
-    ])
+    expect(lines.slice(1)).toEqual(['Creating sweep with ID: old12345', 'View sweep at: http://app.test/viewer-e/set-p/sweeps/old12345', 'Run sweep agent with: wandb agent set-p/old12345'])
   })
 
   test('when every document is rejected the last rejection is reported with exit 2', async () => {
@@ -141,12 +168,12 @@ describe('createSweep', () => {
 
   test('refused credentials stop at once with exit 4, other HTTP failures exit 5', async () => {
     const auth = fakeServer(() => [401, {errors: ['unauthorized']}])
-    const err = await rejection(createSweep(options(auth.api, configFile('method: grid\n')).o)) as SweepServerError
+    const err = (await rejection(createSweep(options(auth.api, configFile('method: grid\n')).o))) as SweepServerError
     expect(auth.sent).toHaveLength(1)
     expect(err.exitCode).toBe(ExitCode.AUTH)
     expect(err.userText).toContain('refused the credentials (HTTP 401)')
     const down = fakeServer(() => [502, {error: 'bad gateway'}])
-    const err5 = await rejection(createSweep(options(down.api, configFile('method: grid\n')).o)) as SweepServerError
+    const err5 = (await rejection(createSweep(options(down.api, configFile('method: grid\n')).o))) as SweepServerError
     expect(err5.exitCode).toBe(ExitCode.NETWORK)
     expect(down.sent).toHaveLength(2) // WANDB__GRAPHQL_RETRY_MAX=1: one retry
   }, 30_000)
@@ -186,11 +213,14 @@ describe('setSweepState', () => {
     const {sent, api} = stateServer(state)
     const lines: string[] = []
     const run = setSweepState({target, action, defaults: {}, baseUrl: 'http://server.test', api, out: {info: (l) => lines.push(l), warn: (l) => lines.push(l)}})
-    const err = await run.then(() => undefined, (e: Error) => e)
+    const err = await run.then(
+      () => undefined,
+      (e: Error) => e,
+    )
     return {sent, lines, err}
   }
 
-  test('reads the sweep, then sends wandb\'s UpsertSweep with id and state, printing what wandb prints', async () => {
+  test("reads the sweep, then sends wandb's UpsertSweep with id and state, printing what wandb prints", async () => {
     const {sent, lines, err} = await change('RUNNING', 'stop')
     expect(err).toBeUndefined()
     expect(sent.map((s) => s.operationName)).toEqual(['SweepState', 'UpsertSweep'])
@@ -199,7 +229,7 @@ describe('setSweepState', () => {
     expect(lines).toEqual(['Stopping sweep e/p/abc', 'Done.'])
   })
 
-  test('allows and refuses exactly what wandb\'s _set_sweep_state does, by current state', async () => {
+  test("allows and refuses exactly what wandb's _set_sweep_state does, by current state", async () => {
     const states = ['PENDING', 'RUNNING', 'PAUSED', 'FINISHED', 'CANCELED']
     const actions: SweepStateAction[] = ['stop', 'cancel', 'pause', 'resume']
     const table: Record<string, string> = {}
@@ -211,11 +241,26 @@ describe('setSweepState', () => {
       }
     }
     expect(table).toEqual({
-      'stop PENDING': 'ok 2', 'cancel PENDING': 'ok 2', 'pause PENDING': 'Cannot pause pending sweep.', 'resume PENDING': 'ok 2',
-      'stop RUNNING': 'ok 2', 'cancel RUNNING': 'ok 2', 'pause RUNNING': 'ok 2', 'resume RUNNING': 'ok 2',
-      'stop PAUSED': 'ok 2', 'cancel PAUSED': 'ok 2', 'pause PAUSED': 'ok 2', 'resume PAUSED': 'ok 2',
-      'stop FINISHED': 'Sweep already finished.', 'cancel FINISHED': 'Sweep already finished.', 'pause FINISHED': 'Cannot pause finished sweep.', 'resume FINISHED': 'ok 2',
-      'stop CANCELED': 'Sweep already canceled.', 'cancel CANCELED': 'Sweep already canceled.', 'pause CANCELED': 'Cannot pause canceled sweep.', 'resume CANCELED': 'ok 2',
+      'stop PENDING': 'ok 2',
+      'cancel PENDING': 'ok 2',
+      'pause PENDING': 'Cannot pause pending sweep.',
+      'resume PENDING': 'ok 2',
+      'stop RUNNING': 'ok 2',
+      'cancel RUNNING': 'ok 2',
+      'pause RUNNING': 'ok 2',
+      'resume RUNNING': 'ok 2',
+      'stop PAUSED': 'ok 2',
+      'cancel PAUSED': 'ok 2',
+      'pause PAUSED': 'ok 2',
+      'resume PAUSED': 'ok 2',
+      'stop FINISHED': 'Sweep already finished.',
+      'cancel FINISHED': 'Sweep already finished.',
+      'pause FINISHED': 'Cannot pause finished sweep.',
+      'resume FINISHED': 'ok 2',
+      'stop CANCELED': 'Sweep already canceled.',
+      'cancel CANCELED': 'Sweep already canceled.',
+      'pause CANCELED': 'Cannot pause canceled sweep.',
+      'resume CANCELED': 'ok 2',
     })
   }, 60_000)
 

@@ -4,7 +4,7 @@
  */
 import {join} from 'node:path'
 import {runPython} from '../../helpers/python.ts'
-import {PyFloat, pyFloatRepr, type PyValue} from '../../../src/core/sweeps/index.ts'
+import {PyFloat, type PyValue} from '../../../src/core/sweeps/index.ts'
 
 const ORACLE = join(import.meta.dir, 'pyyaml_oracle.py')
 
@@ -29,9 +29,66 @@ export function prng(seed: number): () => number {
 }
 
 const PIECES = [
-  'a', 'lr', 'x', ' ', ' ', '  ', ':', ': ', '#', ' #', '-', '- ', '?', '? ', "'", '"', '\\', '\n', '\t', 'é', 'ü', '日本', '😀', '\u2028', '\x85', '\xa0',
-  '0', '008', '.', '[', ']', '{', '}', ',', '!', '&', '*', '%', '@', '`', '|', '>', '~', 'yes', 'null', '1.5', '0x1', '<<', '=', '1e-5', '---', '...',
-  '2020-01-01', 'word', 'value', 'learning_rate', '\r', '\0', '\x7f', '\ufeff',
+  'a',
+  'lr',
+  'x',
+  ' ',
+  ' ',
+  '  ',
+  ':',
+  ': ',
+  '#',
+  ' #',
+  '-',
+  '- ',
+  '?',
+  '? ',
+  "'",
+  '"',
+  '\\',
+  '\n',
+  '\t',
+  'é',
+  'ü',
+  '日本',
+  '😀',
+  '\u2028',
+  '\x85',
+  '\xa0',
+  '0',
+  '008',
+  '.',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '!',
+  '&',
+  '*',
+  '%',
+  '@',
+  '`',
+  '|',
+  '>',
+  '~',
+  'yes',
+  'null',
+  '1.5',
+  '0x1',
+  '<<',
+  '=',
+  '1e-5',
+  '---',
+  '...',
+  '2020-01-01',
+  'word',
+  'value',
+  'learning_rate',
+  '\r',
+  '\0',
+  '\x7f',
+  '\ufeff',
 ]
 const FLOATS = [0.1, 1.5, -2.25, 1e-5, 0.0001, 1e16, 1234567890123456, 1e22, 1.7976931348623157e308, 5e-324, -0.0, 0, 3, 1 / 3, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]
 

@@ -8,13 +8,103 @@ import {PyFloat, dumpPyYaml, loadPyYaml, pyFloatRepr, type PyValue} from '../../
 import {prng, pyJson, pyyaml, randomString, randomValue} from './helpers.ts'
 
 const SCALARS = [
-  'yes', 'No', 'on', 'OFF', 'y', 'n', 'Y', '~', 'null', 'NULL', 'Null', 'nUll', '', '1', '-1', '+1', '0', '00', '07', '08', '0o7', '0b101', '0b102',
-  '0x1F', '-0x1f', '0x1g', '1_000', '1:30', '1:30.5', '190:20:30', '-1:00', '12:61', '1.0', '1.', '.5', '-.5', '+.5', '1e5', '1e-5', '1.0e5',
-  '1.0e+5', '1.0E-5', '-1.5e+3', '.inf', '-.inf', '+.INF', '.Inf', '.NaN', '.nan', 'NaN', 'inf', '2020-01-01', '2020-1-1 10:00:00',
-  '2001-12-14t21:59:43.10-05:00', '=', '1_0.5', '0.5_5', '-0', '-0.0', '0.0', '1__2', 'true', 'True', 'TRUE', 'tRue', '0.1', '3.14159265358979',
-  '123456789012345678901234567890', '1e400', '1.0e+400', '-.inf_', 'a: b', 'x #y', "'q'", '"d"', '[1, 2]', '{a: 1}', '- x', '? k', '& a', '!foo x',
-  '!!str 1', '!!int "5"', '!!int 0x10', '!!float 1', '!!float "1e3"', '!!bool yes', '!!bool y', '!!null x', '! 12', '!!python/name:os.system',
-  '!!timestamp 2020-01-01', '!!set {a}', '|\n  lit\n  two\n', '>\n  folded\n  text\n', '"esc\\tape\\u00e9"', "'it''s'",
+  'yes',
+  'No',
+  'on',
+  'OFF',
+  'y',
+  'n',
+  'Y',
+  '~',
+  'null',
+  'NULL',
+  'Null',
+  'nUll',
+  '',
+  '1',
+  '-1',
+  '+1',
+  '0',
+  '00',
+  '07',
+  '08',
+  '0o7',
+  '0b101',
+  '0b102',
+  '0x1F',
+  '-0x1f',
+  '0x1g',
+  '1_000',
+  '1:30',
+  '1:30.5',
+  '190:20:30',
+  '-1:00',
+  '12:61',
+  '1.0',
+  '1.',
+  '.5',
+  '-.5',
+  '+.5',
+  '1e5',
+  '1e-5',
+  '1.0e5',
+  '1.0e+5',
+  '1.0E-5',
+  '-1.5e+3',
+  '.inf',
+  '-.inf',
+  '+.INF',
+  '.Inf',
+  '.NaN',
+  '.nan',
+  'NaN',
+  'inf',
+  '2020-01-01',
+  '2020-1-1 10:00:00',
+  '2001-12-14t21:59:43.10-05:00',
+  '=',
+  '1_0.5',
+  '0.5_5',
+  '-0',
+  '-0.0',
+  '0.0',
+  '1__2',
+  'true',
+  'True',
+  'TRUE',
+  'tRue',
+  '0.1',
+  '3.14159265358979',
+  '123456789012345678901234567890',
+  '1e400',
+  '1.0e+400',
+  '-.inf_',
+  'a: b',
+  'x #y',
+  "'q'",
+  '"d"',
+  '[1, 2]',
+  '{a: 1}',
+  '- x',
+  '? k',
+  '& a',
+  '!foo x',
+  '!!str 1',
+  '!!int "5"',
+  '!!int 0x10',
+  '!!float 1',
+  '!!float "1e3"',
+  '!!bool yes',
+  '!!bool y',
+  '!!null x',
+  '! 12',
+  '!!python/name:os.system',
+  '!!timestamp 2020-01-01',
+  '!!set {a}',
+  '|\n  lit\n  two\n',
+  '>\n  folded\n  text\n',
+  '"esc\\tape\\u00e9"',
+  "'it''s'",
 ]
 
 const DOCUMENTS = [
@@ -84,9 +174,17 @@ describe('PyYAML compatibility', () => {
     expect(expected.filter((e) => e.error).length).toBeGreaterThan(8)
   }, 120_000)
 
-  test('2000 random values dump to the same bytes as yaml.dump with wandb\'s NonOctalStringDumper', async () => {
+  test("2000 random values dump to the same bytes as yaml.dump with wandb's NonOctalStringDumper", async () => {
     const rand = prng(20250131)
-    const values: PyValue[] = Array.from({length: 2000}, () => new Map([[randomString(rand), randomValue(rand)], ['method', 'random'], [randomString(rand), randomValue(rand)]]))
+    const values: PyValue[] = Array.from(
+      {length: 2000},
+      () =>
+        new Map([
+          [randomString(rand), randomValue(rand)],
+          ['method', 'random'],
+          [randomString(rand), randomValue(rand)],
+        ]),
+    )
     const expected = await pyyaml(values.map((v) => ({dump: pyJson(v)})))
     const problems: string[] = []
     values.forEach((v, i) => {
@@ -104,7 +202,7 @@ describe('PyYAML compatibility', () => {
     }
   })
 
-  test('known leniency: a tab after a colon, which PyYAML\'s scanner refuses, is read as a separator', async () => {
+  test("known leniency: a tab after a colon, which PyYAML's scanner refuses, is read as a separator", async () => {
     const [expected] = await pyyaml([{load: 'tabs:\t1\n'}])
     expect(expected.error).toContain('ScannerError')
     expect(pyJson(loadPyYaml('tabs:\t1\n'))).toBe('{"tabs": 1}')
@@ -112,10 +210,27 @@ describe('PyYAML compatibility', () => {
 
   test('floats print as Python repr does', () => {
     const cases: [number, string][] = [
-      [0.1, '0.1'], [1e-5, '1e-05'], [0.0001, '0.0001'], [1e16, '1e+16'], [1234567890123456, '1234567890123456.0'], [1 / 3, '0.3333333333333333'],
-      [-0, '-0.0'], [5e-324, '5e-324'], [1.7976931348623157e308, '1.7976931348623157e+308'], [100, '100.0'], [-2.5e-7, '-2.5e-07'],
+      [0.1, '0.1'],
+      [1e-5, '1e-05'],
+      [0.0001, '0.0001'],
+      [1e16, '1e+16'],
+      [1234567890123456, '1234567890123456.0'],
+      [1 / 3, '0.3333333333333333'],
+      [-0, '-0.0'],
+      [5e-324, '5e-324'],
+      [1.7976931348623157e308, '1.7976931348623157e+308'],
+      [100, '100.0'],
+      [-2.5e-7, '-2.5e-07'],
     ]
     expect(cases.map(([x]) => pyFloatRepr(x))).toEqual(cases.map(([, s]) => s))
-    expect(dumpPyYaml(new Map([['a', new PyFloat(1e-5)], ['b', new PyFloat(Number.NaN)], ['c', new PyFloat(1e16)]]))).toBe('a: 1.0e-05\nb: .nan\nc: 1.0e+16\n')
+    expect(
+      dumpPyYaml(
+        new Map([
+          ['a', new PyFloat(1e-5)],
+          ['b', new PyFloat(Number.NaN)],
+          ['c', new PyFloat(1e16)],
+        ]),
+      ),
+    ).toBe('a: 1.0e-05\nb: .nan\nc: 1.0e+16\n')
   })
 })

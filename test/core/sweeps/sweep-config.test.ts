@@ -8,10 +8,7 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {ExitCode} from '../../../src/core/exit-codes.ts'
-import {
-  SweepConfigError, SweepFileError, applyOverrides, checkMethod, configYaml, fillDistributions, loadSweepConfig,
-  parseSweepConfig, wantsLocalController,
-} from '../../../src/core/sweeps/index.ts'
+import {SweepConfigError, SweepFileError, applyOverrides, checkMethod, configYaml, fillDistributions, loadSweepConfig, parseSweepConfig, wantsLocalController} from '../../../src/core/sweeps/index.ts'
 import {pyJson, wandbSweepOracle} from './helpers.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'nexus-sweep-config-'))
@@ -124,10 +121,10 @@ describe('preparing the config', () => {
 
   test('the method must be there and be one of bayes, random, grid, custom', () => {
     for (const m of ['bayes', 'random', 'grid', 'custom']) expect(() => checkMethod(parseSweepConfig(`method: ${m}\n`))).not.toThrow()
-    expect((thrown(() => checkMethod(parseSweepConfig('parameters: {a: {values: [1]}}\n'))) as SweepConfigError).userText)
-      .toBe('The sweep config has no method; add one of: bayes, random, grid, custom (for example `method: random`).')
-    expect((thrown(() => checkMethod(parseSweepConfig('method: hyperband\n'))) as SweepConfigError).userText)
-      .toBe('The sweep config\'s method "hyperband" is not one of: bayes, random, grid, custom.')
+    expect((thrown(() => checkMethod(parseSweepConfig('parameters: {a: {values: [1]}}\n'))) as SweepConfigError).userText).toBe(
+      'The sweep config has no method; add one of: bayes, random, grid, custom (for example `method: random`).',
+    )
+    expect((thrown(() => checkMethod(parseSweepConfig('method: hyperband\n'))) as SweepConfigError).userText).toBe('The sweep config\'s method "hyperband" is not one of: bayes, random, grid, custom.')
     expect((thrown(() => checkMethod(parseSweepConfig('method: [grid]\n'))) as SweepConfigError).userText).toContain('method a list is not one of')
   })
 })

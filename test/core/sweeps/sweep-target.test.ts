@@ -8,8 +8,19 @@ import {mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {
-  SweepConfigError, SweepIdError, agentPath, autoProjectName, gitRoot, parseSweepConfig, parseSweepPath, pyQuote, pyRepr, resolveDestination,
-  settingsDefaults, sweepUrl, violationLines,
+  SweepConfigError,
+  SweepIdError,
+  agentPath,
+  autoProjectName,
+  gitRoot,
+  parseSweepConfig,
+  parseSweepPath,
+  pyQuote,
+  pyRepr,
+  resolveDestination,
+  settingsDefaults,
+  sweepUrl,
+  violationLines,
 } from '../../../src/core/sweeps/index.ts'
 import {wandbSweepOracle} from './helpers.ts'
 
@@ -74,8 +85,12 @@ describe('entity and project of a new sweep', () => {
     const init = Bun.spawnSync(['git', 'init', '-q', repo], {stdout: 'ignore', stderr: 'pipe'})
     expect(init.exitCode).toBe(0)
     const cases: {program: string | null; cwd: string}[] = [
-      {program: null, cwd: repo}, {program: 'train.py', cwd: repo}, {program: 'src/models/train.py', cwd: repo}, {program: 'train.py', cwd: join(repo, 'src')},
-      {program: '/elsewhere/train.py', cwd: repo}, {program: 'train.py', cwd: dir},
+      {program: null, cwd: repo},
+      {program: 'train.py', cwd: repo},
+      {program: 'src/models/train.py', cwd: repo},
+      {program: 'train.py', cwd: join(repo, 'src')},
+      {program: '/elsewhere/train.py', cwd: repo},
+      {program: 'train.py', cwd: dir},
     ]
     const expected = await wandbSweepOracle(cases.map((c) => ({project: c.program, cwd: c.cwd})))
     const ours = cases.map((c) => autoProjectName(c.program ?? undefined, c.cwd, (cwd) => gitRoot(cwd)))
@@ -88,8 +103,11 @@ describe('entity and project of a new sweep', () => {
 describe('printed text', () => {
   test('the sweep URL quotes like urllib.parse.quote and needs entity and project', async () => {
     const cases: [string, string | null, string | null, string][] = [
-      ['http://127.0.0.1:8080', 'nexus', 'proj', 'abc123'], ['https://wandb.ai', 'my team', 'p/q', 'x'], ['https://wandb.ai', 'é~_.-!*()', 'p', 'id'],
-      ['https://wandb.ai', null, 'p', 'id'], ['https://wandb.ai', 'e', null, 'id'],
+      ['http://127.0.0.1:8080', 'nexus', 'proj', 'abc123'],
+      ['https://wandb.ai', 'my team', 'p/q', 'x'],
+      ['https://wandb.ai', 'é~_.-!*()', 'p', 'id'],
+      ['https://wandb.ai', null, 'p', 'id'],
+      ['https://wandb.ai', 'e', null, 'id'],
     ]
     const expected = await wandbSweepOracle(cases.map((url) => ({url})))
     expect(cases.map(([b, e, p, id]) => sweepUrl(b, e ?? undefined, p ?? undefined, id) ?? null)).toEqual(expected.map((x) => x.url ?? null))
@@ -106,7 +124,7 @@ describe('printed text', () => {
     expect(agentPath('my team', 'p', 'id')).toBe("'my team/p/id'")
   }, 60_000)
 
-  test('server warnings become wandb\'s numbered violation lines', () => {
+  test("server warnings become wandb's numbered violation lines", () => {
     expect(violationLines([])).toEqual([])
     expect(violationLines(['bad a', 'bad b'])).toEqual([
       'Malformed sweep config detected! This may cause your sweep to behave in unexpected ways.',

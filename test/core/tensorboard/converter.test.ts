@@ -7,9 +7,7 @@ import {createHash} from 'node:crypto'
 import {readFileSync, readlinkSync} from 'node:fs'
 import {join} from 'node:path'
 import {FilesItem_FileType, FilesItem_PolicyType, TBRecord, type Record} from '../../../src/core/proto.ts'
-import {
-  DataType, decodeEvent, goStringFromBytes, StepEmitter, TensorBoardSync, TFEventConverter, type TFEvent,
-} from '../../../src/core/tensorboard/index.ts'
+import {DataType, decodeEvent, goStringFromBytes, StepEmitter, TensorBoardSync, TFEventConverter, type TFEvent} from '../../../src/core/tensorboard/index.ts'
 import {ManualClock} from '../../fakes/manual-clock.ts'
 import golden from './fixtures/go-fixture-golden.json'
 import {extractFixture, kindOf, RecordingLogger, rowOf, tempDir} from './helpers.ts'
@@ -37,7 +35,11 @@ describe('the PyTorch SummaryWriter fixture', () => {
     const records: Record[] = []
     const clock = new ManualClock()
     const sync = new TensorBoardSync({
-      settings: {filesDir, startTime: 0, host: ''}, logger, clock, cwd: dir.path, randomId: counterIds(),
+      settings: {filesDir, startTime: 0, host: ''},
+      logger,
+      clock,
+      cwd: dir.path,
+      randomId: counterIds(),
       emit: async (r) => void records.push(r),
     })
     sync.handle(TBRecord.create({log_dir: 'tb/run1', root_dir: 'tb', save: true}))
@@ -124,8 +126,10 @@ describe('TFEventConverter', () => {
       {tag: 'fc', plugin: 'scalars', tensor: {dtype: DataType.DT_FLOAT, shape: [], content: f32(0.1)}},
     ])
     expect(row).toEqual({simple: 0.33333334, f: 0.3333333432674408, d: 0.30000000000000004, i: -5, l: 123456789012, fc: 0.10000000149011612, global_step: 7, _timestamp: 1700000000.25})
-    const items = records[0].record_type.oneofKind === 'request' && records[0].record_type.request.request_type.oneofKind === 'partial_history'
-      ? records[0].record_type.request.request_type.partial_history.item : []
+    const items =
+      records[0].record_type.oneofKind === 'request' && records[0].record_type.request.request_type.oneofKind === 'partial_history'
+        ? records[0].record_type.request.request_type.partial_history.item
+        : []
     expect(items.map((i) => i.value_json)).toEqual(['0.33333334', '0.3333333432674408', '0.30000000000000004', '-5', '1.23456789012e+11', '0.10000000149011612', '7', '1.70000000025e+09'])
     expect(items.slice(0, -1).every((i) => i.nested_key.length === 1 && i.key === '')).toBe(true)
     expect(items.at(-1)!.key).toBe('_timestamp')
@@ -140,7 +144,13 @@ describe('TFEventConverter', () => {
     const converter = new TFEventConverter({namespace: '', logger})
     const event = (values: ValueSpec[]): TFEvent => decodeEvent(eventBytes({wallTime: 1, step: 1, values}))
     converter.convert(emitter, event([{tag: 'a', plugin: 'scalars', tensor: {dtype: DataType.DT_FLOAT, shape: [], floats: [1]}}]))
-    converter.convert(emitter, event([{tag: 'a', tensor: {dtype: DataType.DT_FLOAT, shape: [], floats: [2]}}, {tag: 'b', tensor: {dtype: DataType.DT_FLOAT, shape: [], floats: [3]}}]))
+    converter.convert(
+      emitter,
+      event([
+        {tag: 'a', tensor: {dtype: DataType.DT_FLOAT, shape: [], floats: [2]}},
+        {tag: 'b', tensor: {dtype: DataType.DT_FLOAT, shape: [], floats: [3]}},
+      ]),
+    )
     expect(rowOf(emitter.records()[0])).toEqual({a: 2, global_step: 1, _timestamp: 1})
   })
 
@@ -184,7 +194,7 @@ describe('TFEventConverter', () => {
     ])
     const names = ['media/images/00000000000000000000000000000001.png', 'media/images/00000000000000000000000000000002.png']
     expect(row?.pics).toEqual({_type: 'images/separated', count: 2, filenames: names, format: 'png', height: 2, width: 5})
-    expect((row?.legacy as {filenames: string[]}).filenames).toEqual(['media/images/00000000000000000000000000000003.png'])
+    expect((row?.legacy as {filenames: string[]} | undefined)?.filenames).toEqual(['media/images/00000000000000000000000000000003.png'])
     expect(readFileSync(join(dir.path, 'files', names[1]))).toEqual(Buffer.from(b))
     expect(kindOf(records[0])).toBe('files')
   })
@@ -196,21 +206,29 @@ describe('TFEventConverter', () => {
       {tag: 'ok', simple: 1},
     ])
     expect(row).toEqual({ok: 1, global_step: 7, _timestamp: 1700000000.25})
-    expect(logger.at('error')).toEqual([
-      'tensorboard: failed to read image: expected dimensions (9, 2), but saw (5, 2)',
-      'tensorboard: failed to read image: image: unknown format',
-    ])
+    expect(logger.at('error')).toEqual(['tensorboard: failed to read image: expected dimensions (9, 2), but saw (5, 2)', 'tensorboard: failed to read image: image: unknown format'])
   })
 
   test('a PR curve becomes a recall/precision table file and a chart config, recorded in that order', () => {
-    const rows = [[10, 8], [0, 2], [0, 0], [0, 0], [0.5, 0.8], [1, 0.25]].flat()
+    const rows = [
+      [10, 8],
+      [0, 2],
+      [0, 0],
+      [0, 0],
+      [0.5, 0.8],
+      [1, 0.25],
+    ].flat()
     const {records, row} = convert([{tag: 'pr', plugin: 'pr_curves', tensor: {dtype: DataType.DT_FLOAT, shape: [6, 2], floats: rows}}], {namespace: 'ns'})
     expect(records.map(kindOf)).toEqual(['files', 'config', 'partial_history'])
     const path = 'media/table/00000000000000000000000000000001.table.json'
     const content = readFileSync(join(dir.path, 'files', path), 'utf8')
     expect(content).toBe('{"columns":["recall","precision"],"data":[[1,0.5],[0.25,0.800000011920929]]}')
     expect(row?.['ns/pr']).toEqual({
-      _type: 'table-file', ncols: 2, nrows: 2, path, size: content.length,
+      _type: 'table-file',
+      ncols: 2,
+      nrows: 2,
+      path,
+      size: content.length,
       sha256: goStringFromBytes(createHash('sha256').update(content).digest()),
     })
     const config = records[1].record_type.oneofKind === 'config' ? records[1].record_type.config.update : []

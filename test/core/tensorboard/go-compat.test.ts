@@ -5,9 +5,7 @@
  */
 import {describe, expect, test} from 'bun:test'
 import {createHash} from 'node:crypto'
-import {
-  goFloat32Json, goFloat64Json, goStringFromBytes, HistogramError, histogramValueJson, reduceHistogram, simpleJsonString,
-} from '../../../src/core/tensorboard/index.ts'
+import {goFloat32Json, goFloat64Json, goStringFromBytes, HistogramError, histogramValueJson, reduceHistogram, simpleJsonString} from '../../../src/core/tensorboard/index.ts'
 import oracle from './fixtures/go-oracle.json'
 
 describe('float text', () => {
@@ -22,8 +20,18 @@ describe('float text', () => {
   })
 
   test('float64 values use Go g-formatting and bare non-finite literals', () => {
-    expect([1, 1234567, 123456, 1e21, 1e-5, 0.0001, -0, Number.NaN, Infinity, -Infinity].map(goFloat64Json))
-      .toEqual(['1', '1.234567e+06', '123456', '1e+21', '1e-05', '0.0001', '-0', 'NaN', 'Infinity', '-Infinity'])
+    expect([1, 1234567, 123456, 1e21, 1e-5, 0.0001, -0, Number.NaN, Infinity, -Infinity].map(goFloat64Json)).toEqual([
+      '1',
+      '1.234567e+06',
+      '123456',
+      '1e+21',
+      '1e-05',
+      '0.0001',
+      '-0',
+      'NaN',
+      'Infinity',
+      '-Infinity',
+    ])
     expect(goFloat32Json(Number.NaN)).toBe('NaN')
     expect(goFloat32Json(Math.fround(-Infinity))).toBe('-Infinity')
   })

@@ -24,9 +24,15 @@ function openOfflineStream(runId: string): Stream {
   const runDir = join(dir.path, `run-${runId}`)
   mkdirSync(join(runDir, 'files'), {recursive: true})
   const settings = Settings.create({
-    run_id: {value: runId}, sync_dir: {value: runDir}, sync_file: {value: join(runDir, `run-${runId}.wandb`)},
-    console: {value: 'off'}, x_disable_stats: {value: true}, _offline: {value: true}, silent: {value: true},
-    host: {value: 'pipelinehost'}, x_start_time: {value: 1_700_000_000.5},
+    run_id: {value: runId},
+    sync_dir: {value: runDir},
+    sync_file: {value: join(runDir, `run-${runId}.wandb`)},
+    console: {value: 'off'},
+    x_disable_stats: {value: true},
+    _offline: {value: true},
+    silent: {value: true},
+    host: {value: 'pipelinehost'},
+    x_start_time: {value: 1_700_000_000.5},
   })
   return createStream(settings, runId, {logger: nullLogger, logLevel: LogLevel.INFO, print: () => {}})
 }
@@ -46,7 +52,9 @@ test('the exit waits for the TensorBoard rows, which follow the run’s own hist
   await ask(stream, rec({oneofKind: 'run', run: {run_id: 'tb1'} as never}))
   await ask(stream, request({oneofKind: 'run_start', run_start: {}}))
   await stream.handle(request({oneofKind: 'partial_history', partial_history: {item: [HistoryItem.create({key: 'mine', value_json: '1'})], action: {flush: true}}}))
-  await stream.handle(rec({oneofKind: 'tbrecord', tbrecord: {log_dir: join(dir.path, 'tb/train'), root_dir: join(dir.path, 'tb'), save: true, save_path: '', ignore_hostname: false, ignore_timestamp: false}}))
+  await stream.handle(
+    rec({oneofKind: 'tbrecord', tbrecord: {log_dir: join(dir.path, 'tb/train'), root_dir: join(dir.path, 'tb'), save: true, save_path: '', ignore_hostname: false, ignore_timestamp: false}}),
+  )
   await ask(stream, rec({oneofKind: 'exit', exit: {exit_code: 0, runtime: 0, not_complete: false}}))
   await stream.close()
 
@@ -56,7 +64,7 @@ test('the exit waits for the TensorBoard rows, which follow the run’s own hist
   reader.close()
   const steps = saved.flatMap((r) => {
     if (r.record_type.oneofKind !== 'history') return []
-    const item = (key: string) => r.record_type.oneofKind === 'history' ? r.record_type.history.item.find((i) => (i.nested_key[0] ?? i.key) === key)?.value_json : undefined
+    const item = (key: string) => (r.record_type.oneofKind === 'history' ? r.record_type.history.item.find((i) => (i.nested_key[0] ?? i.key) === key)?.value_json : undefined)
     return [{step: item('_step'), mine: item('mine'), loss: item('train/loss'), global: item('global_step')}]
   })
   expect(steps).toEqual([

@@ -1,8 +1,6 @@
 /** Root directories: trimming, the guess from several log directories (with its timeout), file naming. */
 import {describe, expect, test} from 'bun:test'
-import {
-  isLocalPath, longestCommonPrefix, prefixFileNamer, RootDir, RootDirError, rootDirFileNamer, RootDirGuesser,
-} from '../../../src/core/tensorboard/index.ts'
+import {isLocalPath, longestCommonPrefix, prefixFileNamer, RootDir, RootDirError, rootDirFileNamer, RootDirGuesser} from '../../../src/core/tensorboard/index.ts'
 import {ManualClock} from '../../fakes/manual-clock.ts'
 
 describe('RootDir', () => {

@@ -25,7 +25,9 @@ beforeEach(() => {
   records = []
   sync = new TensorBoardSync({
     settings: {filesDir: join(dir.path, 'files'), startTime: START + 0.75, host: HOST},
-    logger, clock, cwd: dir.path,
+    logger,
+    clock,
+    cwd: dir.path,
     emit: async (r) => void records.push(r),
   })
 })
@@ -59,7 +61,10 @@ describe('following a log directory', () => {
     appendEvents(file('tb'), scalar(3, 'a', 1), {wallTime: START + 9, step: 3, values: [{tag: 'b', simple: 2}]}, scalar(4))
     sync.handle(TBRecord.create({log_dir: 'tb', namespace: ''}))
     await sync.finish()
-    expect(rows()).toEqual([{a: 1, b: 2, global_step: 3, _timestamp: START + 9}, {loss: 4, global_step: 4, _timestamp: START + 4}])
+    expect(rows()).toEqual([
+      {a: 1, b: 2, global_step: 3, _timestamp: START + 9},
+      {loss: 4, global_step: 4, _timestamp: START + 4},
+    ])
   })
 
   test('finish reads what is left without waiting for a poll, emits the last row, and stops', async () => {
@@ -90,7 +95,11 @@ describe('which files are read', () => {
     appendEvents(file('a', START), scalar(1, 'ours'))
     sync.handle(TBRecord.create({log_dir: 'a', namespace: ''}))
     await sync.finish()
-    expect(rows().flatMap((r) => Object.keys(r)).filter((k) => !k.startsWith('_') && k !== 'global_step')).toEqual(['ours'])
+    expect(
+      rows()
+        .flatMap((r) => Object.keys(r))
+        .filter((k) => !k.startsWith('_') && k !== 'global_step'),
+    ).toEqual(['ours'])
   })
 
   test('ignore_timestamp and ignore_hostname widen the filter', async () => {
@@ -99,7 +108,12 @@ describe('which files are read', () => {
     sync.handle(TBRecord.create({log_dir: 'a', namespace: '', ignore_timestamp: true}))
     sync.handle(TBRecord.create({log_dir: 'b', namespace: '', ignore_hostname: true}))
     await sync.finish()
-    expect(rows().flatMap((r) => Object.keys(r)).filter((k) => k === 'old' || k === 'foreign').sort()).toEqual(['foreign', 'old'])
+    expect(
+      rows()
+        .flatMap((r) => Object.keys(r))
+        .filter((k) => k === 'old' || k === 'foreign')
+        .sort(),
+    ).toEqual(['foreign', 'old'])
   })
 
   test('cloud log directories are not read', async () => {
@@ -151,8 +165,17 @@ describe('namespaces', () => {
     expect(records).toEqual([]) // waiting for a second directory to guess the root
     sync.handle(TBRecord.create({log_dir: 'tb/validation', save: true}))
     await sync.finish()
-    expect(rows().flatMap((r) => Object.keys(r)).filter((k) => k.endsWith('loss')).sort()).toEqual(['train/loss', 'validation/loss'])
-    expect(savedFiles().map((f) => f.path.split('/')[0]).sort()).toEqual(['train', 'validation'])
+    expect(
+      rows()
+        .flatMap((r) => Object.keys(r))
+        .filter((k) => k.endsWith('loss'))
+        .sort(),
+    ).toEqual(['train/loss', 'validation/loss'])
+    expect(
+      savedFiles()
+        .map((f) => f.path.split('/')[0])
+        .sort(),
+    ).toEqual(['train', 'validation'])
   })
 
   test('a single log directory without a root waits 10 s, then has no namespace and saves relative to the working directory', async () => {

@@ -114,7 +114,18 @@ export function valueBytes(v: ValueSpec): Uint8Array {
   if (v.image) b.len(4, new Bytes().int(1, v.image.height).int(2, v.image.width).int(3, 3).len(4, v.image.data).bytes)
   if (v.histo) {
     const h = v.histo
-    b.len(5, new Bytes().double(1, h.min).double(2, h.max).double(3, h.counts.reduce((a, c) => a + c, 0)).len(6, packed(h.limits, 8)).len(7, packed(h.counts, 8)).bytes)
+    b.len(
+      5,
+      new Bytes()
+        .double(1, h.min)
+        .double(2, h.max)
+        .double(
+          3,
+          h.counts.reduce((a, c) => a + c, 0),
+        )
+        .len(6, packed(h.limits, 8))
+        .len(7, packed(h.counts, 8)).bytes,
+    )
   }
   if (v.tensor) b.len(8, tensorBytes(v.tensor))
   if (v.plugin) b.len(9, new Bytes().len(1, new Bytes().len(1, text(v.plugin)).bytes).bytes)
@@ -171,10 +182,5 @@ export function png(width: number, height: number, seed = 1): Uint8Array {
   ihdr.writeUInt32BE(width, 0)
   ihdr.writeUInt32BE(height, 4)
   ihdr.set([8, 2, 0, 0, 0], 8)
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Uint8Array.from(rows))),
-    chunk('IEND', new Uint8Array(0)),
-  ])
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Uint8Array.from(rows))), chunk('IEND', new Uint8Array(0))])
 }

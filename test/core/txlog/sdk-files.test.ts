@@ -19,8 +19,14 @@ let root: string
 
 function isolatedEnv(dir: string): Record<string, string> {
   return {
-    HOME: dir, WANDB_DIR: dir, WANDB_CONFIG_DIR: join(dir, 'config'), WANDB_CACHE_DIR: join(dir, 'cache'),
-    WANDB_DATA_DIR: join(dir, 'data'), WANDB_MODE: 'offline', WANDB_SILENT: 'true', WANDB_ERROR_REPORTING: 'false',
+    HOME: dir,
+    WANDB_DIR: dir,
+    WANDB_CONFIG_DIR: join(dir, 'config'),
+    WANDB_CACHE_DIR: join(dir, 'cache'),
+    WANDB_DATA_DIR: join(dir, 'data'),
+    WANDB_MODE: 'offline',
+    WANDB_SILENT: 'true',
+    WANDB_ERROR_REPORTING: 'false',
   }
 }
 
@@ -30,7 +36,9 @@ beforeAll(async () => {
     SCENARIOS.map(async (name) => {
       const dir = join(root, name)
       const res = await runPython([join(REPO_ROOT, 'test/helpers/sdk_scenarios.py'), name], {
-        cwd: root, env: isolatedEnv(dir), timeoutMs: 120_000,
+        cwd: root,
+        env: isolatedEnv(dir),
+        timeoutMs: 120_000,
       })
       if (res.code !== 0) throw new Error(`scenario ${name} failed (${res.code}):\n${res.stderr}`)
       const runDir = join(dir, 'wandb', readdirSync(join(dir, 'wandb')).find((d) => d.startsWith('offline-run-'))!)
@@ -54,7 +62,10 @@ function ours(path: string) {
 async function theirs(path: string): Promise<{offset: number; b64: string}[]> {
   const res = await runPython([join(REPO_ROOT, 'test/helpers/wandb_log.py'), path])
   if (res.code !== 0) throw new Error(`wandb_log.py failed: ${res.stderr}`)
-  return res.stdout.trim().split('\n').map((l) => JSON.parse(l))
+  return res.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
 }
 
 function decode(data: Uint8Array[]) {
@@ -96,17 +107,13 @@ describe('reading .wandb files written by the real SDK', () => {
     const {records} = ours(files.get('big_records')!)
     const big = records.filter((r) => r.data.length > 32 * 1024)
     expect(big.length).toBeGreaterThanOrEqual(2)
-    const texts = decode(records.map((r) => r.data)).flatMap((r) =>
-      r.record_type.oneofKind === 'history' ? r.record_type.history.item.filter((i) => i.nested_key[0] === 'text') : [],
-    )
+    const texts = decode(records.map((r) => r.data)).flatMap((r) => (r.record_type.oneofKind === 'history' ? r.record_type.history.item.filter((i) => i.nested_key[0] === 'text') : []))
     expect(texts.map((t) => JSON.parse(t.value_json).length)).toEqual([100_000, 70_000])
   })
 
   test('many_steps: a multi-block log yields every step in order', () => {
     const recs = decode(ours(files.get('many_steps')!).records.map((r) => r.data))
-    const steps = recs.flatMap((r) =>
-      r.record_type.oneofKind === 'history' ? [Number(r.record_type.history.step?.num ?? -1)] : [],
-    )
+    const steps = recs.flatMap((r) => (r.record_type.oneofKind === 'history' ? [Number(r.record_type.history.step?.num ?? -1)] : []))
     expect(steps).toEqual(Array.from({length: 3000}, (_, i) => i))
   })
 

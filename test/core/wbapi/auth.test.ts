@@ -32,16 +32,24 @@ function accessTokenOf(res: ApiResponse | undefined) {
 }
 
 const VIEWER = {
-  id: 'VXNlcjox', entity: 'team-ent', username: 'alice', email: 'a@example.com', flags: '{"code_saving_enabled": true}',
+  id: 'VXNlcjox',
+  entity: 'team-ent',
+  username: 'alice',
+  email: 'a@example.com',
+  flags: '{"code_saving_enabled": true}',
   teams: {edges: [{node: {name: 'team-a'}}, {node: {name: 'team-b'}}]},
 }
 
 describe('authenticate_request', () => {
-  test('answers the viewer\'s entity, username, email, teams and flags', async () => {
+  test("answers the viewer's entity, username, email, teams and flags", async () => {
     fake = new FakeWandbApi({graphql: () => gqlData({viewer: VIEWER})})
     const s = openSession(fake, {x_extra_http_headers: {value: {'User-Agent': 'W&B Internal Client 0.31.0'}}})
     expect(authenticateResponse(await s.call(authenticate))).toEqual({
-      default_entity: 'team-ent', username: 'alice', email: 'a@example.com', teams: ['team-a', 'team-b'], flags_json: '{"code_saving_enabled": true}',
+      default_entity: 'team-ent',
+      username: 'alice',
+      email: 'a@example.com',
+      teams: ['team-a', 'team-b'],
+      flags_json: '{"code_saving_enabled": true}',
     })
     const [req] = fake.graphql
     expect(req.op).toBe('Viewer')
@@ -85,7 +93,7 @@ describe('authenticate_request', () => {
 })
 
 describe('legacy authenticate', () => {
-  test('answers the viewer\'s entity and echoes _info', async () => {
+  test("answers the viewer's entity and echoes _info", async () => {
     fake = new FakeWandbApi({graphql: () => gqlData({viewer: VIEWER})})
     const sessions = new WbApiSessions({logger: recordingLogger().logger})
     const res = await sessions.authenticate({api_key: API_KEY, base_url: fake.url, _info: {stream_id: 's', _tracelog_id: 't'}}, NEVER)
@@ -152,7 +160,7 @@ describe('get_access_token_request', () => {
     expect(fake.to('/oidc/token')).toHaveLength(0)
   })
 
-  test('a rejected exchange is an error with the server\'s answer, not retried', async () => {
+  test("a rejected exchange is an error with the server's answer, not retried", async () => {
     fake = oidcFake(() => Response.json({error: 'invalid_grant'}, {status: 401}))
     const err = errorOf(await openSession(fake, oidcSettings()).call(getAccessToken))
     expect(err?.message).toContain('failed to retrieve access token: HTTP 401: {"error":"invalid_grant"}')

@@ -55,7 +55,15 @@ describe('features_request: org', () => {
     fake = new FakeWandbApi({
       graphql: (body) => {
         expect(body.variables).toEqual({org: 'acme'})
-        return gqlData({organization: {featureFlags: [{rampKey: 'a', isEnabled: true}, {rampKey: 'b', isEnabled: false}, {rampKey: 'c', isEnabled: true}]}})
+        return gqlData({
+          organization: {
+            featureFlags: [
+              {rampKey: 'a', isEnabled: true},
+              {rampKey: 'b', isEnabled: false},
+              {rampKey: 'c', isEnabled: true},
+            ],
+          },
+        })
       },
     })
     expect(featuresOf(await openSession(fake).call(org('acme', 'a', 'b', 'missing')))).toEqual({oneofKind: 'org', org: {features: {a: true, b: false}}})
@@ -70,7 +78,7 @@ describe('features_request: org', () => {
     expect(fake.to('/graphql')).toHaveLength(0)
   })
 
-  test('a failed query is an error with the server\'s status', async () => {
+  test("a failed query is an error with the server's status", async () => {
     fake = new FakeWandbApi({graphql: () => Response.json({errors: [{message: 'no such organization'}]}, {status: 404})})
     expect(errorOf(await openSession(fake).call(org('acme', 'a')))).toMatchObject({message: 'no such organization', http_status: 404})
   })

@@ -12,7 +12,9 @@ describe('rewriteQuery', () => {
   })
 
   test('strips variables, fields and fragments together (updateArtifact on an old server)', () => {
-    const got = flat(rewriteQuery(`mutation updateArtifact($artifactID: ID!, $description: String, $ttlDurationSeconds: Int64,
+    const got = flat(
+      rewriteQuery(
+        `mutation updateArtifact($artifactID: ID!, $description: String, $ttlDurationSeconds: Int64,
         $tagsToAdd: [TagInput!], $tagsToDelete: [TagInput!], $aliases: [ArtifactAliasInput!]) {
         updateArtifact(input: {artifactID: $artifactID, description: $description, ttlDurationSeconds: $ttlDurationSeconds,
           tagsToAdd: $tagsToAdd, tagsToDelete: $tagsToDelete, aliases: $aliases}) {
@@ -20,11 +22,14 @@ describe('rewriteQuery', () => {
         }
       }
       fragment ArtifactIdAndName on Artifact { id name }
-      fragment ArtifactInfo on Artifact { description versionIndex }`, {
-      omitVariables: ['ttlDurationSeconds', 'tagsToAdd', 'tagsToDelete'],
-      omitFragments: ['ArtifactInfo'],
-      omitFields: ['ttlDurationSeconds', 'ttlIsInherited', 'tags'],
-    }))
+      fragment ArtifactInfo on Artifact { description versionIndex }`,
+        {
+          omitVariables: ['ttlDurationSeconds', 'tagsToAdd', 'tagsToDelete'],
+          omitFragments: ['ArtifactInfo'],
+          omitFields: ['ttlDurationSeconds', 'ttlIsInherited', 'tags'],
+        },
+      ),
+    )
     for (const gone of ['ttlDurationSeconds', 'tagsToAdd', 'tagsToDelete', 'ttlIsInherited', 'ArtifactInfo', 'tags']) expect(got).not.toContain(gone)
     for (const kept of ['$artifactID: ID!', '$aliases:', 'aliases: $aliases', '...ArtifactIdAndName', 'fragment ArtifactIdAndName']) expect(got).toContain(kept)
   })
@@ -46,9 +51,11 @@ describe('rewriteQuery', () => {
   })
 
   test('renames keep the alias and the arguments', () => {
-    const got = flat(rewriteQuery('query Q($c: String) { project { artifactCollections: artifactCollections(after: $c) { totalCount } } }', {
-      renameFields: {artifactCollections: 'artifactSequences'},
-    }))
+    const got = flat(
+      rewriteQuery('query Q($c: String) { project { artifactCollections: artifactCollections(after: $c) { totalCount } } }', {
+        renameFields: {artifactCollections: 'artifactSequences'},
+      }),
+    )
     expect(got).toContain('artifactCollections: artifactSequences(after: $c)')
   })
 

@@ -35,12 +35,10 @@ describe('graphql_request forwarding', () => {
     expect(req.headers.get('content-type')).toBe('application/json')
   })
 
-  test('answers the server\'s data byte for byte, big integers and spacing included', async () => {
+  test("answers the server's data byte for byte, big integers and spacing included", async () => {
     const body = '{"data": {"run": {"historyLineCount": 12345678901234567890, "name": "r\\u00e9"}}, "extensions": {}}'
     fake = new FakeWandbApi({graphql: () => new Response(body, {headers: {'content-type': 'application/json'}})})
-    expect(dataJsonOf(await openSession(fake).call(graphql('{ run { historyLineCount name } }')))).toBe(
-      '{"run": {"historyLineCount": 12345678901234567890, "name": "r\\u00e9"}}',
-    )
+    expect(dataJsonOf(await openSession(fake).call(graphql('{ run { historyLineCount name } }')))).toBe('{"run": {"historyLineCount": 12345678901234567890, "name": "r\\u00e9"}}')
   })
 
   test('finds the top-level data member whatever precedes it or hides in its strings', async () => {
@@ -65,9 +63,16 @@ describe('graphql_request forwarding', () => {
 })
 
 describe('graphql_request failures', () => {
-  test('a 200 with errors is an error in gqlparser\'s wording, with http_status 0', async () => {
+  test("a 200 with errors is an error in gqlparser's wording, with http_status 0", async () => {
     fake = new FakeWandbApi({
-      graphql: () => Response.json({data: null, errors: [{message: 'Cannot query field "features" on type "ServerInfo".', locations: [{line: 2, column: 3}]}, {message: 'second', path: ['a', 0, 'b']}]}),
+      graphql: () =>
+        Response.json({
+          data: null,
+          errors: [
+            {message: 'Cannot query field "features" on type "ServerInfo".', locations: [{line: 2, column: 3}]},
+            {message: 'second', path: ['a', 0, 'b']},
+          ],
+        }),
     })
     const err = errorOf(await openSession(fake).call(graphql('{ serverInfo { features { name } } }')))
     expect(err?.message).toBe('input:2: Cannot query field "features" on type "ServerInfo".\ninput: a[0].b second\n')

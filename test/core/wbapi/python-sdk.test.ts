@@ -34,8 +34,14 @@ beforeEach(async () => {
     },
   })
   server = await ServiceServer.start({
-    portFilename: join(dir, 'port.txt'), parentPid: 0, detached: false, idleTimeoutMs: 0, listenOnLocalhost: true,
-    logger: nullLogger, api: new WbApiSessions({logger: nullLogger}), sync: noSync,
+    portFilename: join(dir, 'port.txt'),
+    parentPid: 0,
+    detached: false,
+    idleTimeoutMs: 0,
+    listenOnLocalhost: true,
+    logger: nullLogger,
+    api: new WbApiSessions({logger: nullLogger}),
+    sync: noSync,
     createStream: () => {
       throw new Error('no runs in this test')
     },
@@ -68,19 +74,28 @@ except Exception as e:
 print(json.dumps(out))
 `
 
-test('the SDK\'s ServiceApi authenticates, forwards GraphQL, reads features and sees errors with their status', async () => {
+test("the SDK's ServiceApi authenticates, forwards GraphQL, reads features and sees errors with their status", async () => {
   const port = /sock=(\d+)/.exec(readFileSync(join(dir, 'port.txt'), 'utf8'))![1]
   const res = await runPython(['-c', SCRIPT], {
     timeoutMs: 60_000,
     env: {
-      WANDB_SERVICE: `3-${process.pid}-tcp-localhost-${port}`, FAKE_URL: fake.url, FAKE_KEY: API_KEY, HOME: dir, WANDB_CONFIG_DIR: dir,
-      WANDB_API_KEY: undefined, WANDB_BASE_URL: undefined, WANDB_MODE: undefined,
+      WANDB_SERVICE: `3-${process.pid}-tcp-localhost-${port}`,
+      FAKE_URL: fake.url,
+      FAKE_KEY: API_KEY,
+      HOME: dir,
+      WANDB_CONFIG_DIR: dir,
+      WANDB_API_KEY: undefined,
+      WANDB_BASE_URL: undefined,
+      WANDB_MODE: undefined,
     },
   })
   expect(res.stderr).not.toContain('Traceback')
   const out = JSON.parse(res.stdout.trim().split('\n').at(-1)!)
   expect(out).toEqual({
-    entity: 'sdk-ent', username: 'sdk-user', teams: ['t1'],
+    entity: 'sdk-ent',
+    username: 'sdk-user',
+    teams: ['t1'],
+    // biome-ignore lint/correctness/noPrecisionLoss: the value the SDK sent; JSON.parse rounds it the same way, which is the point of `exact`
     data: {echo: 'ok', big: 9007199254740993},
     exact: true, // Python compares the integers exactly (JSON.parse here would round them)
     feature: true,

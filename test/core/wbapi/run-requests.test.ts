@@ -9,8 +9,7 @@ import {errorOf, openSession} from './helpers.ts'
 let fake: FakeWandbApi
 afterEach(() => fake?.stop())
 
-const body = <K extends string>(res: ApiResponse | undefined, kind: K): any =>
-  res?.response.oneofKind === kind ? (res.response as Record<string, unknown>)[kind] : undefined
+const body = <K extends string>(res: ApiResponse | undefined, kind: K): any => (res?.response.oneofKind === kind ? (res.response as Record<string, unknown>)[kind] : undefined)
 
 describe('run mutations', () => {
   test('stop_run_request sends StopRun with the storage id', async () => {
@@ -20,7 +19,7 @@ describe('run mutations', () => {
     expect(fake.graphql[0]).toMatchObject({operationName: 'StopRun', variables: {id: 'UnVuOjE='}})
   })
 
-  test('stop_run_request reports the server\'s refusal with its status', async () => {
+  test("stop_run_request reports the server's refusal with its status", async () => {
     fake = new FakeWandbApi({graphql: () => Response.json({errors: [{message: 'run not found'}]}, {status: 404})})
     const res = await openSession(fake).call({oneofKind: 'stop_run_request', stop_run_request: {storage_id: 'x'}})
     expect(errorOf(res)).toMatchObject({message: 'run not found', http_status: 404})
@@ -30,9 +29,7 @@ describe('run mutations', () => {
     fake = new FakeWandbApi({graphql: () => gqlData({markRunFilesUploaded: {success: true}})})
     const s = openSession(fake)
     const req = {entity: 'e', project: 'p', run_id: 'r', files: ['a.txt', 'media/b.png']}
-    expect((await s.call({oneofKind: 'mark_run_files_uploaded_request', mark_run_files_uploaded_request: req}))?.response.oneofKind).toBe(
-      'mark_run_files_uploaded_response',
-    )
+    expect((await s.call({oneofKind: 'mark_run_files_uploaded_request', mark_run_files_uploaded_request: req}))?.response.oneofKind).toBe('mark_run_files_uploaded_response')
     await s.call({oneofKind: 'mark_run_files_uploaded_request', mark_run_files_uploaded_request: {...req, files: []}})
     expect(fake.graphql).toHaveLength(1)
     expect(fake.graphql[0]).toMatchObject({operationName: 'MarkRunFilesUploaded', variables: {entity: 'e', project: 'p', run: 'r', files: req.files}})
@@ -60,10 +57,16 @@ describe('run_queue_operation_request', () => {
       },
     })
     expect(body(res, 'run_queue_operation_response').operation).toEqual({
-      oneofKind: 'create_run_queue_response', create_run_queue_response: {success: true, queue_id: 'q1'},
+      oneofKind: 'create_run_queue_response',
+      create_run_queue_response: {success: true, queue_id: 'q1'},
     })
     expect(fake.graphql[0].variables).toEqual({
-      entity: 'e', project: 'p', queueName: 'q', access: 'PROJECT', prioritizationMode: null, defaultResourceConfigID: null,
+      entity: 'e',
+      project: 'p',
+      queueName: 'q',
+      access: 'PROJECT',
+      prioritizationMode: null,
+      defaultResourceConfigID: null,
     })
   })
 
@@ -96,7 +99,8 @@ describe('run_queue_operation_request', () => {
       },
     }
     expect(body(await s.call(req), 'run_queue_operation_response').operation.create_default_resource_config_response).toEqual({
-      success: true, default_resource_config_id: 'd1',
+      success: true,
+      default_resource_config_id: 'd1',
     })
     payload = null
     expect(errorOf(await s.call(req))?.message).toBe('failed to create default resource config')
@@ -118,7 +122,9 @@ describe('read_run_console_logs_request', () => {
         {number: 8n, timestamp: 't8', level: 'INFO', label: '', content: 'line 8'},
         {number: 9n, timestamp: 't9', level: 'INFO', label: '', content: 'line 9'},
       ],
-      end_cursor: '', has_next_page: false, total_lines: 10n,
+      end_cursor: '',
+      has_next_page: false,
+      total_lines: 10n,
     })
     expect(fake.graphql[0]).toMatchObject({operationName: 'RunConsoleLogTail', variables: {entity: 'e', project: 'p', runName: 'r', last: 2}})
   })
@@ -157,8 +163,7 @@ describe('read_run_history_request', () => {
   const history = (request: any) => ({oneofKind: 'read_run_history_request' as const, read_run_history_request: {request}})
 
   const scanInit = (keys: string[]) => history({oneofKind: 'scan_run_history_init', scan_run_history_init: {entity: 'e', project: 'p', run_id: 'r', keys, use_cache: true}})
-  const scan = (request_id: number, min: number, max: number) =>
-    history({oneofKind: 'scan_run_history', scan_run_history: {request_id, min_step: BigInt(min), max_step: BigInt(max)}})
+  const scan = (request_id: number, min: number, max: number) => history({oneofKind: 'scan_run_history', scan_run_history: {request_id, min_step: BigInt(min), max_step: BigInt(max)}})
   const rowsOf = (res: ApiResponse | undefined) =>
     body(res, 'read_run_history_response').response.run_history.history_rows.map((r: any) => Object.fromEntries(r.history_items.map((i: any) => [i.key, i.value_json])))
 
@@ -177,10 +182,27 @@ describe('read_run_history_request', () => {
   })
 
   test('a scan with keys asks for sampled rows holding them, _step included, max step inclusive', async () => {
-    fake = new FakeWandbApi({graphql: () => gqlData({project: {run: {sampledHistory: [[{_step: 3, acc: 0.9}, {_step: 2, acc: 0.8}]]}}})})
+    fake = new FakeWandbApi({
+      graphql: () =>
+        gqlData({
+          project: {
+            run: {
+              sampledHistory: [
+                [
+                  {_step: 3, acc: 0.9},
+                  {_step: 2, acc: 0.8},
+                ],
+              ],
+            },
+          },
+        }),
+    })
     const s = openSession(fake)
     await s.call(scanInit(['acc']))
-    expect(rowsOf(await s.call(scan(1, 0, 100)))).toEqual([{_step: '2', acc: '0.8'}, {_step: '3', acc: '0.9'}])
+    expect(rowsOf(await s.call(scan(1, 0, 100)))).toEqual([
+      {_step: '2', acc: '0.8'},
+      {_step: '3', acc: '0.9'},
+    ])
     const sent = fake.graphql[0]
     expect(sent.operationName).toBe('SampledHistoryPage')
     expect(JSON.parse(sent.variables!.spec)).toEqual({keys: ['_step', 'acc'], minStep: 0, maxStep: 99, samples: 100})
@@ -209,10 +231,15 @@ describe('read_run_history_request', () => {
     fake.stored.set('h1', new TextEncoder().encode('PAR1-one'))
     try {
       const s = openSession(fake)
-      const init = body(await s.call(history({
-        oneofKind: 'download_run_history_init',
-        download_run_history_init: {entity: 'e', project: 'p', run_id: 'r', download_dir: dir, require_complete_history: false},
-      })), 'read_run_history_response').response.download_run_history_init
+      const init = body(
+        await s.call(
+          history({
+            oneofKind: 'download_run_history_init',
+            download_run_history_init: {entity: 'e', project: 'p', run_id: 'r', download_dir: dir, require_complete_history: false},
+          }),
+        ),
+        'read_run_history_response',
+      ).response.download_run_history_init
       expect(init).toEqual({request_id: 1, contains_live_data: true})
       const status = body(await s.call(history({oneofKind: 'download_run_history_status', download_run_history_status: {request_id: 1}})), 'read_run_history_response')
       expect(status.response.oneofKind).toBe('download_run_history_status')
@@ -231,10 +258,12 @@ describe('read_run_history_request', () => {
 
   test('download init refuses runs with unexported rows when complete history is required', async () => {
     fake = new FakeWandbApi({graphql: () => gqlData({project: {run: {parquetHistory: {parquetUrls: [], liveData: [{_step: 1}]}}}})})
-    const res = await openSession(fake).call(history({
-      oneofKind: 'download_run_history_init',
-      download_run_history_init: {entity: 'e', project: 'p', run_id: 'r', download_dir: '/nonexistent/never-created', require_complete_history: true},
-    }))
+    const res = await openSession(fake).call(
+      history({
+        oneofKind: 'download_run_history_init',
+        download_run_history_init: {entity: 'e', project: 'p', run_id: 'r', download_dir: '/nonexistent/never-created', require_complete_history: true},
+      }),
+    )
     expect(errorOf(res)).toMatchObject({message: 'Run contains data that has not been exported to parquet files yet.', error_type: 1})
   })
 })

@@ -108,7 +108,10 @@ describe('cancellation', () => {
     fake = new FakeWandbApi({graphql: async () => (await held, gqlData({}))})
     const s = openSession(fake)
     const ctl = new AbortController()
-    const pending = s.call({oneofKind: 'graphql_request', graphql_request: {query: '{ viewer { id } }', variables_json: '{}', omit_variables: [], omit_fragments: [], omit_fields: [], rename_fields: {}}}, ctl.signal)
+    const pending = s.call(
+      {oneofKind: 'graphql_request', graphql_request: {query: '{ viewer { id } }', variables_json: '{}', omit_variables: [], omit_fragments: [], omit_fields: [], rename_fields: {}}},
+      ctl.signal,
+    )
     await Bun.sleep(50)
     const t0 = performance.now()
     ctl.abort()

@@ -5,9 +5,7 @@ import type {RequestEnv} from './stream-requests.ts'
 /** api_init_request: open a public-API session with the given settings. */
 export function apiInit(req: ServerApiInitRequest, env: RequestEnv): void {
   const response = env.ctx.api.init(req)
-  env.conn.responder(env.requestId).respond(
-    ServerResponse.create({server_response_type: {oneofKind: 'api_init_response', api_init_response: response}}),
-  )
+  env.conn.responder(env.requestId).respond(ServerResponse.create({server_response_type: {oneofKind: 'api_init_response', api_init_response: response}}))
 }
 
 /** api_request: answered asynchronously so a slow request never blocks the connection. */
@@ -28,7 +26,7 @@ export function apiCleanup(req: ServerApiCleanupRequest, env: RequestEnv): void 
 /** authenticate (legacy): Viewer query; unlike Go, the answer carries the request_id. */
 export function authenticate(req: ServerAuthenticateRequest, env: RequestEnv): void {
   const responder = env.conn.responder(env.requestId)
-  void env.ctx.api.authenticate(req, responder.signal).then((response) =>
-    responder.respond(ServerResponse.create({server_response_type: {oneofKind: 'authenticate_response', authenticate_response: response}})),
-  )
+  void env.ctx.api
+    .authenticate(req, responder.signal)
+    .then((response) => responder.respond(ServerResponse.create({server_response_type: {oneofKind: 'authenticate_response', authenticate_response: response}})))
 }

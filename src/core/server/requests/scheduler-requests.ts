@@ -41,27 +41,31 @@ function lifetimeOf(conn: Connection): AbortSignal {
 /** sweep_scheduler_init: network calls, so answered asynchronously; failures are error responses. */
 export function sweepSchedulerInit(req: InitRequest, env: RequestEnv): void {
   const responder = env.conn.responder(env.requestId)
-  void brokerOf(env.ctx).init(req, lifetimeOf(env.conn), responder.signal).then(
-    (response) => responder.respond(ServerResponse.create({server_response_type: {oneofKind: 'sweep_scheduler_init_response', sweep_scheduler_init_response: response}})),
-    (err) => {
-      env.ctx.logger.warn('scheduler: init failed', {error: errorMessage(err)})
-      responder.respond(errorResponse(errorMessage(err)))
-    },
-  )
+  void brokerOf(env.ctx)
+    .init(req, lifetimeOf(env.conn), responder.signal)
+    .then(
+      (response) => responder.respond(ServerResponse.create({server_response_type: {oneofKind: 'sweep_scheduler_init_response', sweep_scheduler_init_response: response}})),
+      (err) => {
+        env.ctx.logger.warn('scheduler: init failed', {error: errorMessage(err)})
+        responder.respond(errorResponse(errorMessage(err)))
+      },
+    )
 }
 
 /** sweep_scheduler_next_task: a long poll; a cancelled poll gets no answer. */
 export function sweepSchedulerNextTask(req: NextTaskRequest, env: RequestEnv): void {
   const responder = env.conn.responder(env.requestId)
-  void brokerOf(env.ctx).nextTask(req, responder.signal).then(
-    (task) => {
-      if (task) responder.respond(ServerResponse.create({server_response_type: {oneofKind: 'sweep_scheduler_next_task_response', sweep_scheduler_next_task_response: task}}))
-    },
-    (err) => {
-      env.ctx.logger.captureError('scheduler: next task failed', err)
-      responder.respond(errorResponse(errorMessage(err)))
-    },
-  )
+  void brokerOf(env.ctx)
+    .nextTask(req, responder.signal)
+    .then(
+      (task) => {
+        if (task) responder.respond(ServerResponse.create({server_response_type: {oneofKind: 'sweep_scheduler_next_task_response', sweep_scheduler_next_task_response: task}}))
+      },
+      (err) => {
+        env.ctx.logger.captureError('scheduler: next task failed', err)
+        responder.respond(errorResponse(errorMessage(err)))
+      },
+    )
 }
 
 /** sweep_scheduler_stop: published, never answered. */

@@ -1,7 +1,4 @@
-import type {
-  Record, ServerInformAttachRequest, ServerInformDetachRequest, ServerInformFinishRequest,
-  ServerInformInitRequest, ServerInformTeardownRequest,
-} from '../../proto.ts'
+import type {Record, ServerInformAttachRequest, ServerInformDetachRequest, ServerInformFinishRequest, ServerInformInitRequest, ServerInformTeardownRequest} from '../../proto.ts'
 import {ServerResponse} from '../../proto.ts'
 import type {Connection} from '../connection.ts'
 import type {ServiceContext} from '../service-context.ts'
@@ -82,17 +79,13 @@ export function informAttach(req: ServerInformAttachRequest, env: RequestEnv): v
 /** inform_detach: nothing to do (Go closes the connection; we answer if asked). */
 export function informDetach(_req: ServerInformDetachRequest, env: RequestEnv): void {
   if (!env.requestId) return
-  env.conn.responder(env.requestId).respond(
-    ServerResponse.create({server_response_type: {oneofKind: 'inform_detach_response', inform_detach_response: {}}}),
-  )
+  env.conn.responder(env.requestId).respond(ServerResponse.create({server_response_type: {oneofKind: 'inform_detach_response', inform_detach_response: {}}}))
 }
 
 /** inform_teardown: finish every run and stop the service. */
 export async function informTeardown(req: ServerInformTeardownRequest, env: RequestEnv): Promise<void> {
   await env.ctx.teardown(req.exit_code)
   if (env.requestId) {
-    env.conn.responder(env.requestId).respond(
-      ServerResponse.create({server_response_type: {oneofKind: 'inform_teardown_response', inform_teardown_response: {}}}),
-    )
+    env.conn.responder(env.requestId).respond(ServerResponse.create({server_response_type: {oneofKind: 'inform_teardown_response', inform_teardown_response: {}}}))
   }
 }

@@ -22,10 +22,13 @@ function track(s: SenderContext, p: Promise<unknown>): void {
 
 /** An artifact save: tracked, and its outcome kept for the exit flow (a failed save is run data not delivered). */
 function trackSave(s: SenderContext, p: Promise<Delivery>): void {
-  track(s, p.then((outcome) => {
-    s.backgroundOutcomes.push(outcome)
-    return outcome
-  }))
+  track(
+    s,
+    p.then((outcome) => {
+      s.backgroundOutcomes.push(outcome)
+      return outcome
+    }),
+  )
 }
 
 /** The Delivery of a failed artifact operation: what its s.pending entry resolves to (else DELIVERED). */
@@ -36,16 +39,27 @@ export const alertUnit: Unit = {
   process(work, s) {
     if (!s.graphql) return
     const alert = payload(work.record, 'alert')
-    track(s, s.graphql
-      .request({
-        query: NOTIFY_ALERT,
-        operationName: 'NotifyScriptableRunAlert',
-        variables: {
-          entityName: s.settings.entity, projectName: s.settings.project, runName: s.settings.runId,
-          title: alert.title, text: alert.text, severity: alert.level || 'INFO', waitDuration: Number(alert.wait_duration),
-        },
-      }, {signal: s.runSignal})
-      .catch((err: unknown) => s.logger.captureError('sender: alert failed', err)))
+    track(
+      s,
+      s.graphql
+        .request(
+          {
+            query: NOTIFY_ALERT,
+            operationName: 'NotifyScriptableRunAlert',
+            variables: {
+              entityName: s.settings.entity,
+              projectName: s.settings.project,
+              runName: s.settings.runId,
+              title: alert.title,
+              text: alert.text,
+              severity: alert.level || 'INFO',
+              waitDuration: Number(alert.wait_duration),
+            },
+          },
+          {signal: s.runSignal},
+        )
+        .catch((err: unknown) => s.logger.captureError('sender: alert failed', err)),
+    )
   },
 }
 
@@ -77,21 +91,26 @@ export const logArtifactUnit: Unit = {
     const {artifacts} = s
     const artifact = req.artifact
     const op = s.operations.start(`uploading artifact ${artifact.name}`)
-    trackSave(s, op.run(() => artifacts.save(artifact, {historyStep: req.history_step, stagingDir: req.staging_dir, operation: op})).then(
-      (id) => {
-        op.finish()
-        s.jobs?.artifactLogged(artifact.type, artifact.name, id)
-        reply(id, '')
-        return DELIVERED
-      },
-      (err: unknown) => {
-        op.finish()
-        s.logger.captureError('sender: failed to log artifact', err)
-        s.jobs?.artifactLogged(artifact.type, artifact.name, '')
-        reply('', errorMessage(err))
-        return failed(err)
-      },
-    ))
+    trackSave(
+      s,
+      op
+        .run(() => artifacts.save(artifact, {historyStep: req.history_step, stagingDir: req.staging_dir, operation: op}))
+        .then(
+          (id) => {
+            op.finish()
+            s.jobs?.artifactLogged(artifact.type, artifact.name, id)
+            reply(id, '')
+            return DELIVERED
+          },
+          (err: unknown) => {
+            op.finish()
+            s.logger.captureError('sender: failed to log artifact', err)
+            s.jobs?.artifactLogged(artifact.type, artifact.name, '')
+            reply('', errorMessage(err))
+            return failed(err)
+          },
+        ),
+    )
   },
 }
 
@@ -106,17 +125,22 @@ export const artifactRecordUnit: Unit = {
     if (!s.artifacts) return
     const {artifacts} = s
     const op = s.operations.start(`uploading artifact ${artifact.name}`)
-    trackSave(s, op.run(() => artifacts.save(artifact, {operation: op})).then(
-      () => {
-        op.finish()
-        return DELIVERED
-      },
-      (err: unknown) => {
-        op.finish()
-        s.logger.captureError('sender: failed to log artifact', err, {artifact: artifact.name})
-        return failed(err)
-      },
-    ))
+    trackSave(
+      s,
+      op
+        .run(() => artifacts.save(artifact, {operation: op}))
+        .then(
+          () => {
+            op.finish()
+            return DELIVERED
+          },
+          (err: unknown) => {
+            op.finish()
+            s.logger.captureError('sender: failed to log artifact', err, {artifact: artifact.name})
+            return failed(err)
+          },
+        ),
+    )
   },
 }
 
@@ -129,17 +153,20 @@ export const linkArtifactUnit: Unit = {
     const reply = (error_message: string, version_index?: number) =>
       answer(work, s, {oneofKind: 'link_artifact_response', link_artifact_response: {error_message, ...(version_index === undefined ? {} : {version_index})}})
     if (!s.artifacts) return reply(OFFLINE)
-    track(s, s.artifacts.link(req).then(
-      (index) => {
-        reply('', index)
-        return DELIVERED
-      },
-      (err: unknown) => {
-        s.logger.captureError('sender: linkArtifact failed', err)
-        reply(errorMessage(err))
-        return failed(err)
-      },
-    ))
+    track(
+      s,
+      s.artifacts.link(req).then(
+        (index) => {
+          reply('', index)
+          return DELIVERED
+        },
+        (err: unknown) => {
+          s.logger.captureError('sender: linkArtifact failed', err)
+          reply(errorMessage(err))
+          return failed(err)
+        },
+      ),
+    )
   },
 }
 
@@ -152,16 +179,19 @@ export const downloadArtifactUnit: Unit = {
     const reply = (error_message: string) => answer(work, s, {oneofKind: 'download_artifact_response', download_artifact_response: {error_message}})
     if (!s.artifacts) return reply('Artifact downloads are not supported in offline mode.')
     // Go core shows no operation for this request (the 0.31 SDK downloads artifacts itself).
-    track(s, s.artifacts.download(req).then(
-      () => {
-        reply('')
-        return DELIVERED
-      },
-      (err: unknown) => {
-        s.logger.captureError('sender: failed to download artifact', err)
-        reply(errorMessage(err))
-        return failed(err)
-      },
-    ))
+    track(
+      s,
+      s.artifacts.download(req).then(
+        () => {
+          reply('')
+          return DELIVERED
+        },
+        (err: unknown) => {
+          s.logger.captureError('sender: failed to download artifact', err)
+          reply(errorMessage(err))
+          return failed(err)
+        },
+      ),
+    )
   },
 }

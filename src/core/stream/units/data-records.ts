@@ -8,9 +8,7 @@ import {historyRecordToJsonLine} from '../../runstate/index.ts'
 import {writeAndUpload} from '../write-run-file.ts'
 import type {Unit} from './unit.ts'
 
-type Of<K extends NonNullable<Record['record_type']['oneofKind']>> = Extract<Record['record_type'], {oneofKind: K}> extends infer C
-  ? C extends {[P in K]: infer V} ? V : never
-  : never
+type Of<K extends NonNullable<Record['record_type']['oneofKind']>> = Extract<Record['record_type'], {oneofKind: K}> extends infer C ? (C extends {[P in K]: infer V} ? V : never) : never
 
 function payload<K extends NonNullable<Record['record_type']['oneofKind']>>(record: Record, kind: K): Of<K> {
   const t = record.record_type

@@ -5,16 +5,28 @@
 import type {Record} from '../../proto.ts'
 import type {RecordKind} from '../work.ts'
 import {alertUnit, artifactRecordUnit, downloadArtifactUnit, linkArtifactUnit, logArtifactUnit} from './alerts-artifacts.ts'
-import {
-  configUnit, environmentUnit, filesUnit, historyUnit, metricUnit, outputLoggerUnit, outputRawUnit, preemptingUnit,
-  statsUnit, summaryUnit, telemetryUnit,
-} from './data-records.ts'
+import {configUnit, environmentUnit, filesUnit, historyUnit, metricUnit, outputLoggerUnit, outputRawUnit, preemptingUnit, statsUnit, summaryUnit, telemetryUnit} from './data-records.ts'
 import {jobInfoUnit, jobInputUnit, useArtifactUnit} from './jobs.ts'
 import {droppedUnit, exitUnit, headerUnit, runUnit} from './lifecycle-records.ts'
 import {
-  EMPTY_ANSWER, attachUnit, getSummaryUnit, getSystemMetricsUnit, historyStepUnit, internalMessagesUnit, networkStatusUnit,
-  operationsUnit, partialHistoryUnit, pauseUnit, pollExitUnit, probeSystemInfoUnit, pythonPackagesUnit, resumeUnit,
-  runStartUnit, sampledHistoryUnit, stopStatusUnit, type RequestKind,
+  EMPTY_ANSWER,
+  attachUnit,
+  getSummaryUnit,
+  getSystemMetricsUnit,
+  historyStepUnit,
+  internalMessagesUnit,
+  networkStatusUnit,
+  operationsUnit,
+  partialHistoryUnit,
+  pauseUnit,
+  pollExitUnit,
+  probeSystemInfoUnit,
+  pythonPackagesUnit,
+  resumeUnit,
+  runStartUnit,
+  sampledHistoryUnit,
+  stopStatusUnit,
+  type RequestKind,
 } from './requests.ts'
 import {PASS, type Unit} from './unit.ts'
 

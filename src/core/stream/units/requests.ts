@@ -3,8 +3,19 @@
  * Most are answered by the handler, in message order and without waiting for the network.
  */
 import {
-  AttachResponse, GetSummaryResponse, HistoryStepResponse, InternalMessages, InternalMessagesResponse, NetworkStatusResponse,
-  PollExitResponse, Record, Request, Response, SampledHistoryResponse, StopStatusResponse, SystemMetricsBuffer,
+  AttachResponse,
+  GetSummaryResponse,
+  HistoryStepResponse,
+  InternalMessages,
+  InternalMessagesResponse,
+  NetworkStatusResponse,
+  PollExitResponse,
+  Record,
+  Request,
+  Response,
+  SampledHistoryResponse,
+  StopStatusResponse,
+  SystemMetricsBuffer,
 } from '../../proto.ts'
 import {errorResponse} from '../../server/index.ts'
 import {saveGitPatches, saveProgramCode} from '../code-save.ts'
@@ -70,15 +81,18 @@ export const pollExitUnit: Unit = {
   accept(work, h) {
     const counts = h.uploads.fileCounts()
     const bytes = h.uploads.bytes()
-    h.respond(work, answer({
-      oneofKind: 'poll_exit_response',
-      poll_exit_response: PollExitResponse.create({
-        done: h.uploads.done,
-        pusher_stats: {uploaded_bytes: BigInt(bytes.uploaded), total_bytes: BigInt(bytes.total), deduped_bytes: 0n},
-        file_counts: {wandb_count: counts.wandb, media_count: counts.media, artifact_count: counts.artifact, other_count: counts.other},
-        operation_stats: h.operations.stats(),
+    h.respond(
+      work,
+      answer({
+        oneofKind: 'poll_exit_response',
+        poll_exit_response: PollExitResponse.create({
+          done: h.uploads.done,
+          pusher_stats: {uploaded_bytes: BigInt(bytes.uploaded), total_bytes: BigInt(bytes.total), deduped_bytes: 0n},
+          file_counts: {wandb_count: counts.wandb, media_count: counts.media, artifact_count: counts.artifact, other_count: counts.other},
+          operation_stats: h.operations.stats(),
+        }),
       }),
-    }))
+    )
   },
 }
 
@@ -149,10 +163,13 @@ export const networkStatusUnit: Unit = {
   process(work, s) {
     const pending = s.peeker?.drain() ?? []
     if (pending.length > 0) {
-      s.respond(work, answer({
-        oneofKind: 'network_status_response',
-        network_status_response: NetworkStatusResponse.create({network_responses: pending.map((p) => ({http_status_code: p.status, http_response_text: p.text}))}),
-      }))
+      s.respond(
+        work,
+        answer({
+          oneofKind: 'network_status_response',
+          network_status_response: NetworkStatusResponse.create({network_responses: pending.map((p) => ({http_status_code: p.status, http_response_text: p.text}))}),
+        }),
+      )
     }
   },
 }

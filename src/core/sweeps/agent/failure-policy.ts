@@ -20,7 +20,11 @@ export class FailurePolicy {
   #consecutive = 0
   readonly #startMs: number
 
-  constructor(readonly settings: AgentSettings, startMs: number, readonly maxConsecutive = Number.POSITIVE_INFINITY) {
+  constructor(
+    readonly settings: AgentSettings,
+    startMs: number,
+    readonly maxConsecutive = Number.POSITIVE_INFINITY,
+  ) {
     this.#startMs = startMs
   }
 
@@ -47,16 +51,22 @@ export class FailurePolicy {
     if (!failedNow) return undefined
     const s = this.settings
     if (!s.disableFlapping && nowMs < this.#startMs + s.flappingMs && this.#failed >= s.flappingMaxFailures) {
-      return {reason: 'flapping', logs: [
-        {level: 'ERROR', message: `Detected ${s.flappingMaxFailures} failed runs in the first ${s.flappingMs / 1000} seconds, shutting down.`},
-        {level: 'INFO', message: 'To disable this check set WANDB_AGENT_DISABLE_FLAPPING=true'},
-      ]}
+      return {
+        reason: 'flapping',
+        logs: [
+          {level: 'ERROR', message: `Detected ${s.flappingMaxFailures} failed runs in the first ${s.flappingMs / 1000} seconds, shutting down.`},
+          {level: 'INFO', message: 'To disable this check set WANDB_AGENT_DISABLE_FLAPPING=true'},
+        ],
+      }
     }
     if (this.#failed >= finished && s.maxInitialFailures <= this.#failed) {
-      return {reason: 'failing', logs: [
-        {level: 'ERROR', message: `Detected ${s.maxInitialFailures} failed runs in a row, shutting down.`},
-        {level: 'INFO', message: 'To change this value set WANDB_AGENT_MAX_INITIAL_FAILURES=val'},
-      ]}
+      return {
+        reason: 'failing',
+        logs: [
+          {level: 'ERROR', message: `Detected ${s.maxInitialFailures} failed runs in a row, shutting down.`},
+          {level: 'INFO', message: 'To change this value set WANDB_AGENT_MAX_INITIAL_FAILURES=val'},
+        ],
+      }
     }
     return undefined
   }

@@ -40,7 +40,11 @@ class Parser {
     if (c === '{') return this.object()
     if (c === '[') return this.array()
     if (c === '"') return this.string()
-    for (const [word, v] of [['null', null], ['true', true], ['false', false]] as const) {
+    for (const [word, v] of [
+      ['null', null],
+      ['true', true],
+      ['false', false],
+    ] as const) {
       if (this.s.startsWith(word, this.i)) {
         this.i += word.length
         return v

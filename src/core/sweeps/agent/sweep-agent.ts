@@ -114,8 +114,14 @@ export class SweepAgent {
   #makeLauncher(sweep: AgentSweep): TrialLauncher {
     const d = this.#d
     return new TrialLauncher({
-      sweepId: sweep.id, command: sweep.config.command, env: d.env, cwd: d.cwd, platform: d.platform ?? process.platform,
-      spawn: d.spawn ?? spawnTrial, out: d.out, trialEnv: (runId) => d.source.trialEnv(runId),
+      sweepId: sweep.id,
+      command: sweep.config.command,
+      env: d.env,
+      cwd: d.cwd,
+      platform: d.platform ?? process.platform,
+      spawn: d.spawn ?? spawnTrial,
+      out: d.out,
+      trialEnv: (runId) => d.source.trialEnv(runId),
     })
   }
 
@@ -303,7 +309,10 @@ export class SweepAgent {
     const limit = this.#d.forwardSignals ? this.#d.termTimeoutSeconds : undefined
     if (limit === undefined) return all
     const abort = new AbortController()
-    const timeout = this.#clock.sleep(limit * 1000, abort.signal).then(() => 'timeout' as const, () => 'ended' as const)
+    const timeout = this.#clock.sleep(limit * 1000, abort.signal).then(
+      () => 'timeout' as const,
+      () => 'ended' as const,
+    )
     try {
       return await Promise.race([all, timeout])
     } finally {

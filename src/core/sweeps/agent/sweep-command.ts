@@ -28,7 +28,12 @@ export function expandEnvVars(command: PyValue | undefined, env: Env): PyValue[]
 /** The words each `${macro}` stands for, from a run command's parameters (create_sweep_command_args). */
 export function macroWords(args: ReadonlyMap<string, PyValue>): Record<string, string[]> {
   const words: Record<string, string[]> = {
-    args: [], args_no_equals: [], args_no_hyphens: [], args_no_boolean_flags: [], args_append_hydra: [], args_override_hydra: [],
+    args: [],
+    args_no_equals: [],
+    args_no_hyphens: [],
+    args_no_boolean_flags: [],
+    args_append_hydra: [],
+    args_override_hydra: [],
   }
   for (const [param, value] of args) {
     const flag = `${param}=${pyStr(value)}`

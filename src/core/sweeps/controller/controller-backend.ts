@@ -53,8 +53,17 @@ export class OnlineControllerBackend implements ControllerBackend {
     const config = configYaml(fillDistributions(parseSweepConfig(this.#configText)))
     try {
       await this.#api.upsertSweep({
-        id: sweep.objId, config, description: sweep.config.description ?? null, entityName: this.#entity, projectName: this.#project,
-        controller: JSON.stringify(controller), launchScheduler: null, templateVariableValues: 'null', scheduler: null, priorRunsFilters: null, displayName: null,
+        id: sweep.objId,
+        config,
+        description: sweep.config.description ?? null,
+        entityName: this.#entity,
+        projectName: this.#project,
+        controller: JSON.stringify(controller),
+        launchScheduler: null,
+        templateVariableValues: 'null',
+        scheduler: null,
+        priorRunsFilters: null,
+        displayName: null,
       })
     } catch (err) {
       throw sweepServerError('update the sweep controller', this.#baseUrl, err, ExitCode.INTERNAL)

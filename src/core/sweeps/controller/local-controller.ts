@@ -113,7 +113,8 @@ export class LocalController {
   async #start(): Promise<void> {
     const sweep = await this.#read()
     const controller = sweep.config.controller as {type?: unknown} | undefined
-    if (controller?.type !== 'local') throw new LocalControllerError(`Only sweeps with a local controller are currently supported: ${this.#o.path} has no \`controller: {type: local}\` (create it with \`nexus sweep --controller\`).`)
+    if (controller?.type !== 'local')
+      throw new LocalControllerError(`Only sweeps with a local controller are currently supported: ${this.#o.path} has no \`controller: {type: local}\` (create it with \`nexus sweep --controller\`).`)
     // as wandb: start from an empty controller state
     this.#controller = {}
     this.#written = ''
@@ -133,7 +134,9 @@ export class LocalController {
     if ((this.#controller.schedule ?? []).length > 0) return
     const id = this.#scheduleId()
     if (run) {
-      const params = Object.keys(run.config).sort().map((k) => `${k}=${String(pyLike(run.config[k]?.value))}`)
+      const params = Object.keys(run.config)
+        .sort()
+        .map((k) => `${k}=${String(pyLike(run.config[k]?.value))}`)
       this.#actions.push(`Schedule (${params.join(',')})`)
     }
     this.#controller.schedule = [{id, data: {args: run ? run.config : null}}]

@@ -37,7 +37,13 @@ export async function runController(o: RunControllerOptions): Promise<Controller
   const path = `${entity ?? 'None'}/${project ?? 'None'}/${parts.name}`
   const backend = new OnlineControllerBackend({api: o.api, baseUrl: o.baseUrl, entity, project, sweepId: parts.name})
   const controller = new LocalController({
-    backend, search: o.search ?? SWEEPS_SEARCH, out: o.out, path, verbose: o.verbose, intervalSeconds: o.intervalSeconds, signal: o.signal,
+    backend,
+    search: o.search ?? SWEEPS_SEARCH,
+    out: o.out,
+    path,
+    verbose: o.verbose,
+    intervalSeconds: o.intervalSeconds,
+    signal: o.signal,
     finish: async (sweep) => {
       try {
         await o.api.setState(sweep.objId, 'FINISHED', entity, project)

@@ -14,7 +14,9 @@ export function statusLine(sweep: SweepSnapshot): string {
     const key = (ORDER as readonly string[]).includes(r.state) ? r.state : 'unknown'
     counts.set(key, (counts.get(key) ?? 0) + 1)
   }
-  const byState = ORDER.filter((s) => counts.get(s)).map((s) => `${s[0].toUpperCase()}${s.slice(1)}: ${counts.get(s)}`).join(', ')
+  const byState = ORDER.filter((s) => counts.get(s))
+    .map((s) => `${s[0].toUpperCase()}${s.slice(1)}: ${counts.get(s)}`)
+    .join(', ')
   const method = typeof sweep.config.method === 'string' ? sweep.config.method : 'unknown'
   const et = sweep.config.early_terminate as {type?: unknown} | undefined
   const options = [method, ...(et ? [typeof et.type === 'string' ? et.type : 'unknown'] : [])].join(',')

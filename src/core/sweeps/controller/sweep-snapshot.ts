@@ -47,19 +47,21 @@ export function snapshotOf(data: SweepWithRunsData): SweepSnapshot | null {
   const sweep = data.project?.sweep
   if (!sweep?.id || !sweep.name) return null
   const config = toJsonValue(parseSweepConfig(sweep.config ?? '')) as Record<string, unknown>
-  const runs = (sweep.runs?.edges ?? []).flatMap((e) => (e.node?.name ? [e.node] : [])).map((node): SnapshotRun => {
-    const state = (node.state ?? 'pending') as RunState
-    return {
-      name: node.name as string,
-      state: RUN_STATES.includes(state) ? state : 'pending',
-      config: jsonObject(node.config, `the config of run ${node.name}`) as SweepRun['config'],
-      summaryMetrics: jsonObject(node.summaryMetrics, `the summary of run ${node.name}`),
-      // wandb joins the lists of each spec into one history
-      history: (node.sampledHistory ?? []).flat().filter((row): row is Record<string, unknown> => row !== null && typeof row === 'object'),
-      stopped: node.stopped === true,
-      shouldStop: node.shouldStop === true,
-    }
-  })
+  const runs = (sweep.runs?.edges ?? [])
+    .flatMap((e) => (e.node?.name ? [e.node] : []))
+    .map((node): SnapshotRun => {
+      const state = (node.state ?? 'pending') as RunState
+      return {
+        name: node.name as string,
+        state: RUN_STATES.includes(state) ? state : 'pending',
+        config: jsonObject(node.config, `the config of run ${node.name}`) as SweepRun['config'],
+        summaryMetrics: jsonObject(node.summaryMetrics, `the summary of run ${node.name}`),
+        // wandb joins the lists of each spec into one history
+        history: (node.sampledHistory ?? []).flat().filter((row): row is Record<string, unknown> => row !== null && typeof row === 'object'),
+        stopped: node.stopped === true,
+        shouldStop: node.shouldStop === true,
+      }
+    })
   return {
     objId: sweep.id,
     name: sweep.name,

@@ -42,7 +42,11 @@ export class OfflineCommandSource implements AgentCommandSource {
 
   async heartbeat(runState: Record<string, unknown>): Promise<AgentCommand[]> {
     const config = this.#o.store.info.config
-    const live = new Set(Object.entries(runState).filter(([, alive]) => alive === true).map(([id]) => id))
+    const live = new Set(
+      Object.entries(runState)
+        .filter(([, alive]) => alive === true)
+        .map(([id]) => id),
+    )
     const trials = this.#o.store.trials()
     const runs = trials.map((t) => this.#asRun(t, live.has(t.runId)))
     const commands: AgentCommand[] = []
@@ -77,7 +81,12 @@ export class OfflineCommandSource implements AgentCommandSource {
     const history = dir ? this.#tail(runId, dir).rows() : []
     const state = exitCode === 0 ? 'finished' : trial.stopRequested || exitCode === null ? 'killed' : 'failed'
     this.#o.store.writeTrial({
-      ...trial, state, exitCode, endedAt: this.#now().toISOString(), ...(summary ? {summary: jsonSafe(summary)} : {}), history: jsonSafe(history),
+      ...trial,
+      state,
+      exitCode,
+      endedAt: this.#now().toISOString(),
+      ...(summary ? {summary: jsonSafe(summary)} : {}),
+      history: jsonSafe(history),
     })
     this.#tails.delete(runId)
   }
@@ -99,7 +108,12 @@ export class OfflineCommandSource implements AgentCommandSource {
         continue
       }
       const trial: TrialRecord = {
-        runId, config: next.config, state: 'running', exitCode: null, host: this.#o.host ?? hostname(), pid: this.#o.pid ?? process.pid,
+        runId,
+        config: next.config,
+        state: 'running',
+        exitCode: null,
+        host: this.#o.host ?? hostname(),
+        pid: this.#o.pid ?? process.pid,
         startedAt: this.#now().toISOString(),
       }
       this.#o.store.writeTrial(trial)
@@ -137,7 +151,9 @@ export class OfflineCommandSource implements AgentCommandSource {
 
 /** A grid point's claim file name: a digest of its parameter values in key order. */
 function pointKey(config: Record<string, {value: unknown}>): string {
-  const values = Object.keys(config).sort().map((k) => [k, config[k]?.value])
+  const values = Object.keys(config)
+    .sort()
+    .map((k) => [k, config[k]?.value])
   return createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32)
 }
 

@@ -114,7 +114,10 @@ export class OfflineSweepStore {
   /** The ids of the offline sweeps in `wandbDir`. */
   static list(wandbDir: string): string[] {
     try {
-      return readdirSync(wandbDir).filter((n) => n.startsWith(SWEEP_DIR_PREFIX)).map((n) => n.slice(SWEEP_DIR_PREFIX.length)).sort()
+      return readdirSync(wandbDir)
+        .filter((n) => n.startsWith(SWEEP_DIR_PREFIX))
+        .map((n) => n.slice(SWEEP_DIR_PREFIX.length))
+        .sort()
     } catch {
       return []
     }

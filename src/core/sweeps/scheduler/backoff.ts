@@ -27,7 +27,10 @@ export class Backoff {
 
 /** A SchedulerBackend whose every call feeds `backoff`. */
 export class TrackedBackend implements SchedulerBackend {
-  constructor(readonly inner: SchedulerBackend, readonly backoff: Backoff) {}
+  constructor(
+    readonly inner: SchedulerBackend,
+    readonly backoff: Backoff,
+  ) {}
 
   localSchedulerSupported(signal?: AbortSignal): Promise<boolean> {
     return this.inner.localSchedulerSupported(signal)

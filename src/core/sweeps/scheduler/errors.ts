@@ -10,7 +10,11 @@ export type Disposition = 'rate-limited' | 'fatal' | 'not-found'
 /** A failed call to the W&B backend, classified. */
 export class SchedulerApiError extends WandbError {
   override name = 'SchedulerApiError'
-  constructor(readonly disposition: Disposition, message: string, options?: {cause?: unknown}) {
+  constructor(
+    readonly disposition: Disposition,
+    message: string,
+    options?: {cause?: unknown},
+  ) {
     super(message, options)
   }
 }

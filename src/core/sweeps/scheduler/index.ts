@@ -13,6 +13,11 @@ export type {PollPage, PollRun, SchedulerBackend, SweepFacts} from './scheduler-
 export {backendFor, openScheduler} from './open-scheduler.ts'
 export type {OpenSchedulerOptions} from './open-scheduler.ts'
 export {
-  AlreadyScheduledError, SchedulerApiError, SchedulerConfigError, SchedulerInitError, SchedulerSweepNotFoundError, UnsupportedServerError,
+  AlreadyScheduledError,
+  SchedulerApiError,
+  SchedulerConfigError,
+  SchedulerInitError,
+  SchedulerSweepNotFoundError,
+  UnsupportedServerError,
 } from './errors.ts'
 export type {Disposition} from './errors.ts'

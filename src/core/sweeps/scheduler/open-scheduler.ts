@@ -56,16 +56,20 @@ export function backendFor(request: InitRequest, logger: Logger, o: OpenSchedule
 }
 
 /** Checks the server and the sweep, then builds the scheduler and the init response (no session id yet). */
-export async function openScheduler(
-  request: InitRequest, signal: AbortSignal, logger: Logger, o: OpenSchedulerOptions = {},
-): Promise<{resolver: TaskResolver; response: InitResponse}> {
+export async function openScheduler(request: InitRequest, signal: AbortSignal, logger: Logger, o: OpenSchedulerOptions = {}): Promise<{resolver: TaskResolver; response: InitResponse}> {
   const backend = o.backend ?? backendFor(request, logger, o)
   if (!(await backend.localSchedulerSupported(signal))) throw new UnsupportedServerError()
   const facts = await backend.fetchSweep(signal)
   const loop = parseLoopSettings(facts.config)
   const resolver = new Scheduler({
-    backend, logger, clock: o.clock ?? systemClock, sweepNodeId: facts.nodeId, metricKeys: loop.metricKeys, batchSize: request.batch_size,
-    runCap: loop.runCap, pollIntervalMs: request.poll_interval_seconds * 1000,
+    backend,
+    logger,
+    clock: o.clock ?? systemClock,
+    sweepNodeId: facts.nodeId,
+    metricKeys: loop.metricKeys,
+    batchSize: request.batch_size,
+    runCap: loop.runCap,
+    pollIntervalMs: request.poll_interval_seconds * 1000,
   })
   return {resolver, response: {session_id: '', sweep_config: facts.config, display_name: facts.displayName, controller_run_name: facts.controllerRunName}}
 }

@@ -3,20 +3,36 @@
  * import point for this folder, and the small builders the scheduler uses for its tasks.
  */
 import {
-  SweepRunState, SweepSchedulerClientGenerationResult_AskOutcome as AskOutcome, SweepSchedulerServerDoneTask_Reason as DoneReason,
-  type SweepSchedulerClientGenerationResult, type SweepSchedulerClientInitRequest, type SweepSchedulerClientNextTaskRequest,
-  type SweepSchedulerClientRunSuggestion, type SweepSchedulerClientStopRequest, type SweepSchedulerClientTaskResult,
-  type SweepSchedulerClientWarmStartResult, type SweepSchedulerServerInitResponse, type SweepSchedulerServerNextTaskResponse,
-  type SweepSchedulerServerRunData, type SweepSchedulerServerRunUpdate, type SweepSchedulerServerWarmStartTask,
+  SweepRunState,
+  SweepSchedulerClientGenerationResult_AskOutcome as AskOutcome,
+  SweepSchedulerServerDoneTask_Reason as DoneReason,
+  type SweepSchedulerClientGenerationResult,
+  type SweepSchedulerClientInitRequest,
+  type SweepSchedulerClientNextTaskRequest,
+  type SweepSchedulerClientRunSuggestion,
+  type SweepSchedulerClientStopRequest,
+  type SweepSchedulerClientTaskResult,
+  type SweepSchedulerClientWarmStartResult,
+  type SweepSchedulerServerInitResponse,
+  type SweepSchedulerServerNextTaskResponse,
+  type SweepSchedulerServerRunData,
+  type SweepSchedulerServerRunUpdate,
+  type SweepSchedulerServerWarmStartTask,
 } from '../../proto.ts'
 
 export {AskOutcome, DoneReason, SweepRunState}
 export type {
-  SweepSchedulerClientGenerationResult as GenerationResult, SweepSchedulerClientInitRequest as InitRequest,
-  SweepSchedulerClientNextTaskRequest as NextTaskRequest, SweepSchedulerClientRunSuggestion as RunSuggestion,
-  SweepSchedulerClientStopRequest as StopRequest, SweepSchedulerClientTaskResult as TaskResult,
-  SweepSchedulerClientWarmStartResult as WarmStartResult, SweepSchedulerServerInitResponse as InitResponse,
-  SweepSchedulerServerNextTaskResponse as Task, SweepSchedulerServerRunData as RunData, SweepSchedulerServerRunUpdate as RunUpdate,
+  SweepSchedulerClientGenerationResult as GenerationResult,
+  SweepSchedulerClientInitRequest as InitRequest,
+  SweepSchedulerClientNextTaskRequest as NextTaskRequest,
+  SweepSchedulerClientRunSuggestion as RunSuggestion,
+  SweepSchedulerClientStopRequest as StopRequest,
+  SweepSchedulerClientTaskResult as TaskResult,
+  SweepSchedulerClientWarmStartResult as WarmStartResult,
+  SweepSchedulerServerInitResponse as InitResponse,
+  SweepSchedulerServerNextTaskResponse as Task,
+  SweepSchedulerServerRunData as RunData,
+  SweepSchedulerServerRunUpdate as RunUpdate,
   SweepSchedulerServerWarmStartTask as WarmStartTask,
 }
 
@@ -28,9 +44,7 @@ export function doneTask(reason: DoneReason, message = ''): Task {
 }
 
 /** A generation task. */
-export function generationTask(
-  updates: SweepSchedulerServerRunUpdate[], pruneCandidates: string[], askUpTo: number, discarded: string[],
-): Task {
+export function generationTask(updates: SweepSchedulerServerRunUpdate[], pruneCandidates: string[], askUpTo: number, discarded: string[]): Task {
   return {
     task_seq: 0n,
     task: {

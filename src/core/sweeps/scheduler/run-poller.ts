@@ -23,7 +23,11 @@ export class RunPoller {
   /** When the latest backend poll of the sweep started (ms), 0 before the first. */
   lastPollMs = 0
 
-  constructor(private readonly backend: SchedulerBackend, private readonly clock: Clock, private readonly metricKeys: string[]) {}
+  constructor(
+    private readonly backend: SchedulerBackend,
+    private readonly clock: Clock,
+    private readonly metricKeys: string[],
+  ) {}
 
   /** One warm-start page after `cursor`. */
   warmStartPage(cursor: string | null, signal: AbortSignal): Promise<PollPage> {
@@ -56,8 +60,11 @@ export class RunPoller {
  */
 export function snapshotFingerprint(snapshot: PollSnapshot): string {
   const names = [...snapshot.rows.keys()].sort()
-  return JSON.stringify([snapshot.sweepState, ...names.map((n) => {
-    const row = snapshot.rows.get(n) as PollRun
-    return [n, row.state, row.summaryJson]
-  })])
+  return JSON.stringify([
+    snapshot.sweepState,
+    ...names.map((n) => {
+      const row = snapshot.rows.get(n) as PollRun
+      return [n, row.state, row.summaryJson]
+    }),
+  ])
 }

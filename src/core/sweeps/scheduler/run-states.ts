@@ -27,8 +27,7 @@ export function runStateOf(state: string): SweepRunState {
  * must stay the complement of the client's RunState.is_alive.
  */
 export function isTerminal(state: SweepRunState): boolean {
-  return state === SweepRunState.FINISHED || state === SweepRunState.FAILED || state === SweepRunState.CRASHED ||
-    state === SweepRunState.KILLED || state === SweepRunState.PREEMPTED
+  return state === SweepRunState.FINISHED || state === SweepRunState.FAILED || state === SweepRunState.CRASHED || state === SweepRunState.KILLED || state === SweepRunState.PREEMPTED
 }
 
 /** `{param: {"value": v}}` JSON → `{param: v}` JSON (keys sorted); "{}" for anything unreadable. */

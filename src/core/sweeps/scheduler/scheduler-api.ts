@@ -11,9 +11,20 @@ import {graphqlErrorsFailure} from '../../wbapi/graphql-errors.ts'
 import type {ServerFeatures} from '../../wbapi/server-features.ts'
 import {ServerFeature} from '../../proto.ts'
 import {
-  ENQUEUE_SWEEP_RUN, RUN_STATE, STOP_RUN, SWEEP_CONFIG, SWEEP_RUNS_WITH_HISTORY, SWEEP_WATCHED_RUNS, UPSERT_SWEEP_STATE,
-  type EnqueueSweepRunData, type PollRunsData, type RunStateData, type StopRunData, type SweepConfigData,
-  type SweepRunsWithHistoryData, type SweepWatchedRunsData,
+  ENQUEUE_SWEEP_RUN,
+  RUN_STATE,
+  STOP_RUN,
+  SWEEP_CONFIG,
+  SWEEP_RUNS_WITH_HISTORY,
+  SWEEP_WATCHED_RUNS,
+  UPSERT_SWEEP_STATE,
+  type EnqueueSweepRunData,
+  type PollRunsData,
+  type RunStateData,
+  type StopRunData,
+  type SweepConfigData,
+  type SweepRunsWithHistoryData,
+  type SweepWatchedRunsData,
 } from './documents.ts'
 import {SchedulerApiError, SchedulerSweepNotFoundError, type Disposition} from './errors.ts'
 import {sortedJson} from './sorted-json.ts'
@@ -103,15 +114,20 @@ export class SchedulerApi implements SchedulerBackend {
     const sweep = data?.project?.sweep
     if (!sweep) throw new SchedulerSweepNotFoundError()
     return {
-      nodeId: sweep.id ?? '', state: sweep.state ?? '', config: sweep.config ?? '', displayName: sweep.displayName ?? '',
+      nodeId: sweep.id ?? '',
+      state: sweep.state ?? '',
+      config: sweep.config ?? '',
+      displayName: sweep.displayName ?? '',
       controllerRunName: sweep.controllerRunName ?? '',
     }
   }
 
   async warmStartPage(pageSize: number, cursor: string | null, metricKeys: string[], signal?: AbortSignal): Promise<PollPage> {
     const data = await this.#request<SweepRunsWithHistoryData>(
-      'SweepRunsWithHistory', SWEEP_RUNS_WITH_HISTORY,
-      {...this.#sweepVars(), first: pageSize, cursor, historySpecs: historySpecs(metricKeys)}, signal,
+      'SweepRunsWithHistory',
+      SWEEP_RUNS_WITH_HISTORY,
+      {...this.#sweepVars(), first: pageSize, cursor, historySpecs: historySpecs(metricKeys)},
+      signal,
     )
     const sweep = data?.project?.sweep
     if (!sweep) throw new SchedulerSweepNotFoundError()
@@ -122,8 +138,10 @@ export class SchedulerApi implements SchedulerBackend {
     // only the names: a run moved out of the sweep still reads back instead of looking deleted
     const filters = JSON.stringify({name: {$in: names}})
     const data = await this.#request<SweepWatchedRunsData>(
-      'SweepWatchedRuns', SWEEP_WATCHED_RUNS,
-      {...this.#sweepVars(), filters, first: pageSize, cursor, historySpecs: historySpecs(metricKeys)}, signal,
+      'SweepWatchedRuns',
+      SWEEP_WATCHED_RUNS,
+      {...this.#sweepVars(), filters, first: pageSize, cursor, historySpecs: historySpecs(metricKeys)},
+      signal,
     )
     const project = data?.project
     if (!project?.sweep) throw new SchedulerSweepNotFoundError()
@@ -136,9 +154,7 @@ export class SchedulerApi implements SchedulerBackend {
   }
 
   async enqueueRun(sweepNodeId: string, wireConfigJson: string, signal?: AbortSignal): Promise<string> {
-    const data = await this.#request<EnqueueSweepRunData>(
-      'EnqueueSweepRun', ENQUEUE_SWEEP_RUN, {id: sweepNodeId, config: wireConfigJson, displayName: null}, signal,
-    )
+    const data = await this.#request<EnqueueSweepRunData>('EnqueueSweepRun', ENQUEUE_SWEEP_RUN, {id: sweepNodeId, config: wireConfigJson, displayName: null}, signal)
     const payload = data?.enqueueSweepRun
     if (!payload) throw new SchedulerApiError('fatal', 'scheduler: enqueueSweepRun returned no payload')
     return payload.id ?? ''
@@ -165,8 +181,13 @@ export class SchedulerApi implements SchedulerBackend {
     let text: string
     try {
       const res = await http.send({
-        method: 'POST', url: http.url('graphql'), headers, body: JSON.stringify({query, variables, operationName}),
-        policy, signal, acceptStatus: (s) => !policy.retryStatus(s),
+        method: 'POST',
+        url: http.url('graphql'),
+        headers,
+        body: JSON.stringify({query, variables, operationName}),
+        policy,
+        signal,
+        acceptStatus: (s) => !policy.retryStatus(s),
       })
       status = res.status
       text = await res.text()
@@ -256,7 +277,11 @@ function pollPage(sweepState: string, runs: PollRunsData | null | undefined): Po
     const node = edge?.node
     if (!node) continue
     page.runs.push({
-      storageId: node.id ?? '', name: node.name ?? '', state: node.state ?? '', configJson: node.config ?? '', summaryJson: node.summaryMetrics ?? '',
+      storageId: node.id ?? '',
+      name: node.name ?? '',
+      state: node.state ?? '',
+      configJson: node.config ?? '',
+      summaryJson: node.summaryMetrics ?? '',
       historyJson: node.sampledHistory && node.sampledHistory.length > 0 ? sortedJson(node.sampledHistory[0]) : '',
     })
   }

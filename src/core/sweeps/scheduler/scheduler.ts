@@ -14,8 +14,20 @@ import type {Clock} from '../../runtime/index.ts'
 import {Backoff, TrackedBackend} from './backoff.ts'
 import {SchedulerApiError} from './errors.ts'
 import {
-  AskOutcome, DoneReason, SweepRunState, doneTask, generationTask, runData, warmStartTask,
-  type GenerationResult, type RunSuggestion, type RunUpdate, type Task, type TaskResult, type WarmStartResult, type WarmStartTask,
+  AskOutcome,
+  DoneReason,
+  SweepRunState,
+  doneTask,
+  generationTask,
+  runData,
+  warmStartTask,
+  type GenerationResult,
+  type RunSuggestion,
+  type RunUpdate,
+  type Task,
+  type TaskResult,
+  type WarmStartResult,
+  type WarmStartTask,
 } from './protocol.ts'
 import {RunPoller, snapshotFingerprint, type PollSnapshot} from './run-poller.ts'
 import {flattenWireConfig, isTerminal, runStateOf, summaryHasAllMetrics, wrapFlatConfig} from './run-states.ts'
@@ -166,7 +178,7 @@ export class Scheduler {
     for (const tellError of result.tell_errors) {
       const run = this.#runs.get(tellError.optimizer_run_id)
       if (!run || !isTracked(run)) continue
-      this.#logger.warn('scheduler: the optimizer could not ingest a run\'s update; excluding the run', {run: run.name, error: tellError.message})
+      this.#logger.warn("scheduler: the optimizer could not ingest a run's update; excluding the run", {run: run.name, error: tellError.message})
       // retired without a report: frees the batch slot so the search can replace it
       run.tracking = Tracking.Retired
     }
@@ -347,7 +359,10 @@ export class Scheduler {
     this.#enqueued = []
     let snapshot: PollSnapshot
     try {
-      snapshot = await this.#poller.pollWatched(this.#runs.watched().map((r) => r.name), signal)
+      snapshot = await this.#poller.pollWatched(
+        this.#runs.watched().map((r) => r.name),
+        signal,
+      )
     } catch (err) {
       const end = this.#endFromError(signal, err)
       if (end) return doneTask(end.reason, end.message)
@@ -396,8 +411,12 @@ export class Scheduler {
       const terminal = isTerminal(run.runState)
       updates.push({
         run: runData({
-          wandb_run_id: run.name, optimizer_run_id: run.optimizerRunId, state: run.runState, config_json: flattenWireConfig(row?.configJson ?? ''),
-          summary_json: row?.summaryJson ?? '', history_json: row?.historyJson ?? '',
+          wandb_run_id: run.name,
+          optimizer_run_id: run.optimizerRunId,
+          state: run.runState,
+          config_json: flattenWireConfig(row?.configJson ?? ''),
+          summary_json: row?.summaryJson ?? '',
+          history_json: row?.historyJson ?? '',
         }),
         pruned: false,
       })
@@ -424,7 +443,9 @@ export class Scheduler {
     if (run.runState === wasReportedAs || run.warnedResumed) return
     run.warnedResumed = true
     this.#logger.warn('scheduler: run changed state after its result was reported; the optimizer will not receive further updates for it', {
-      run: run.name, reported: SweepRunState[wasReportedAs], now: SweepRunState[run.runState],
+      run: run.name,
+      reported: SweepRunState[wasReportedAs],
+      now: SweepRunState[run.runState],
     })
   }
 
@@ -434,7 +455,7 @@ export class Scheduler {
     try {
       exists = await this.#backend.confirmRunExists(run.name, signal)
     } catch (err) {
-      this.#logger.warn('scheduler: could not confirm a missing run\'s deletion', {run: run.name, error: errorMessage(err)})
+      this.#logger.warn("scheduler: could not confirm a missing run's deletion", {run: run.name, error: errorMessage(err)})
       return false
     }
     if (exists) return false

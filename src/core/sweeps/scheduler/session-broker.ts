@@ -53,10 +53,14 @@ export class SessionBroker {
     const session: Session = {id, sweepKey, machine: new SessionStateMachine(resolver, this.#logger.with({id, sweep: sweepKey})), ended: false}
     this.#sessions.set(id, session)
     this.#bySweep.set(sweepKey, id)
-    connection.addEventListener('abort', () => {
-      session.machine.stop()
-      if (this.#drop(session)) this.#logger.debug('scheduler: session dropped, its client is gone', {id, sweep: sweepKey})
-    }, {once: true})
+    connection.addEventListener(
+      'abort',
+      () => {
+        session.machine.stop()
+        if (this.#drop(session)) this.#logger.debug('scheduler: session dropped, its client is gone', {id, sweep: sweepKey})
+      },
+      {once: true},
+    )
     this.#logger.info('scheduler: session started', {id, sweep: sweepKey})
     return {...response, session_id: id}
   }

@@ -36,8 +36,15 @@ export interface TrackedRun {
 /** A record with defaults. */
 export function trackedRun(fields: Partial<TrackedRun>): TrackedRun {
   return {
-    tracking: Tracking.Retired, optimizerRunId: '', name: '', storageId: '', runState: SweepRunState.UNSPECIFIED,
-    finishedCounted: false, warnedResumed: false, pruned: false, ...fields,
+    tracking: Tracking.Retired,
+    optimizerRunId: '',
+    name: '',
+    storageId: '',
+    runState: SweepRunState.UNSPECIFIED,
+    finishedCounted: false,
+    warnedResumed: false,
+    pruned: false,
+    ...fields,
   }
 }
 

@@ -69,7 +69,14 @@ function gpData(set: ParameterSet, metric: Metric, runs: readonly SweepRun[]): G
 function fitNormalized(x: number[][], y: number[]): {gp: GaussianProcess; mean: number; std: number} {
   const mean = y.reduce((s, v) => s + v, 0) / y.length
   const std = Math.sqrt(y.reduce((s, v) => s + (v - mean) ** 2, 0) / y.length) + STD_EPSILON
-  return {gp: GaussianProcess.fit(x, y.map((v) => (v - mean) / std)), mean, std}
+  return {
+    gp: GaussianProcess.fit(
+      x,
+      y.map((v) => (v - mean) / std),
+    ),
+    mean,
+    std,
+  }
 }
 
 const uniformPoint = (dims: number, rng: Rng) => Array.from({length: dims}, () => rng())

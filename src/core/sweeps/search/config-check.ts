@@ -61,7 +61,11 @@ export function checkSearchConfig(config: Record<string, unknown>): void {
       add('controller', `The sweep config's controller must be {type: local} or {type: cloud}, not ${describeValue(c)}.`)
     }
   }
-  if (out.length > 0) throw new SweepSearchError(out.map((v) => v.problem), {key: out[0].key})
+  if (out.length > 0)
+    throw new SweepSearchError(
+      out.map((v) => v.problem),
+      {key: out[0].key},
+    )
 }
 
 function checkParameters(parameters: unknown, add: (key: string, problem: string) => void): void {
@@ -179,7 +183,11 @@ export function filledMetric(config: Record<string, unknown>, what: string): Met
   if (!(IMPUTE_STRATEGIES as readonly unknown[]).includes(fixed.impute)) delete fixed.impute
   const problems: Violation[] = []
   metricViolations(fixed, (key, problem) => problems.push({key, problem}))
-  if (problems.length > 0) throw new SweepSearchError(problems.map((p) => p.problem), {key: problems[0].key})
+  if (problems.length > 0)
+    throw new SweepSearchError(
+      problems.map((p) => p.problem),
+      {key: problems[0].key},
+    )
   return {
     name: fixed.name as string,
     goal: (fixed.goal as Goal | undefined) ?? 'minimize',
@@ -199,7 +207,11 @@ export function filledHyperband(et: Record<string, unknown>): HyperbandSettings 
   for (const key of HYPERBAND_KEYS) if (Object.hasOwn(et, key)) kept[key] = et[key]
   const problems: Violation[] = []
   hyperbandViolations(kept, (key, problem) => problems.push({key, problem}), [])
-  if (problems.length > 0) throw new SweepSearchError(problems.map((p) => p.problem), {key: problems[0].key})
+  if (problems.length > 0)
+    throw new SweepSearchError(
+      problems.map((p) => p.problem),
+      {key: problems[0].key},
+    )
   const eta = numberOf(kept.eta ?? 3) as number
   if (Object.hasOwn(kept, 'max_iter')) {
     if (!Object.hasOwn(kept, 's')) throw new SweepSearchError('Hyperband with max_iter also needs s (the number of bands).', {key: 'early_terminate.s'})

@@ -58,8 +58,7 @@ const normalPpf = (x: number, c: Settings) => normPpf(x) * num(c, 'sigma') + num
 const rangeCdf = (x: number, c: Settings) => uniformCdf(x, num(c, 'min'), num(c, 'max') - num(c, 'min'))
 const rangePpf = (x: number, c: Settings) => x * (num(c, 'max') - num(c, 'min')) + num(c, 'min')
 const logV1Cdf = (x: number, c: Settings) => uniformCdf(Math.log(x), num(c, 'min'), num(c, 'max') - num(c, 'min'))
-const logV2Cdf = (x: number, c: Settings) =>
-  uniformCdf(Math.log(x), Math.log(num(c, 'min')), Math.log(num(c, 'max')) - Math.log(num(c, 'min')))
+const logV2Cdf = (x: number, c: Settings) => uniformCdf(Math.log(x), Math.log(num(c, 'min')), Math.log(num(c, 'max')) - Math.log(num(c, 'min')))
 const logV1Ppf = (x: number, c: Settings) => logUniformPpf(x, num(c, 'min'), num(c, 'max'))
 const logV2Ppf = (x: number, c: Settings) => logUniformPpf(x, Math.log(num(c, 'min')), Math.log(num(c, 'max')))
 const betaOf = (c: Settings) => [num(c, 'a'), num(c, 'b')] as const
@@ -166,7 +165,8 @@ export class HyperParameter {
       return DISTRIBUTIONS[this.type].cdf(x, this.config)
     } catch (err) {
       throw new SweepSearchError(`Bayesian search cannot place parameter ${this.name} (${this.type}) in its search space, as sweeps 0.2.0 cannot: ${(err as Error).message}.`, {
-        key: `parameters.${this.name}`, cause: err,
+        key: `parameters.${this.name}`,
+        cause: err,
       })
     }
   }

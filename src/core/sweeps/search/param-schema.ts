@@ -8,9 +8,24 @@ import {SweepSearchError} from './errors.ts'
 import {describeValue, isPlainObject, isPyFloat, isPyInt, numberOf} from './py-number.ts'
 
 export type ParamType =
-  | 'param_qbeta' | 'param_beta' | 'param_categorical' | 'param_categorical_w_probabilities' | 'param_int_uniform' | 'param_uniform'
-  | 'param_lognormal' | 'param_loguniform' | 'param_inv_loguniform' | 'param_normal' | 'param_qlognormal' | 'param_qloguniform'
-  | 'param_qnormal' | 'param_quniform' | 'param_single_value' | 'param_inv_loguniform_v2' | 'param_loguniform_v2' | 'param_qloguniform_v2'
+  | 'param_qbeta'
+  | 'param_beta'
+  | 'param_categorical'
+  | 'param_categorical_w_probabilities'
+  | 'param_int_uniform'
+  | 'param_uniform'
+  | 'param_lognormal'
+  | 'param_loguniform'
+  | 'param_inv_loguniform'
+  | 'param_normal'
+  | 'param_qlognormal'
+  | 'param_qloguniform'
+  | 'param_qnormal'
+  | 'param_quniform'
+  | 'param_single_value'
+  | 'param_inv_loguniform_v2'
+  | 'param_loguniform_v2'
+  | 'param_qloguniform_v2'
 
 /** A checked property: its test and the default the schema fills in. */
 interface Prop {
@@ -54,12 +69,15 @@ export const PARAM_SCHEMAS: readonly ParamSchema[] = [
   {type: 'param_beta', required: ['distribution'], props: {a: shape, b: shape, distribution: dist('beta', false)}},
   {type: 'param_categorical', required: ['values'], props: {values, distribution: dist('categorical', true)}},
   {
-    type: 'param_categorical_w_probabilities', required: ['values', 'probabilities'],
+    type: 'param_categorical_w_probabilities',
+    required: ['values', 'probabilities'],
     props: {values, probabilities, distribution: dist('categorical_w_probabilities', true)},
   },
   {type: 'param_int_uniform', required: ['min', 'max'], props: {max: integer, min: integer, distribution: dist('int_uniform', true)}},
   {
-    type: 'param_uniform', required: ['min', 'max'], props: {min: number(), max: number(), distribution: dist('uniform', false)},
+    type: 'param_uniform',
+    required: ['min', 'max'],
+    props: {min: number(), max: number(), distribution: dist('uniform', false)},
     // anyOf: an explicit `distribution: uniform`, or at least one float bound
     whole: (c) => c.distribution === 'uniform' || isPyFloat(c.min) || isPyFloat(c.max),
   },
@@ -73,15 +91,18 @@ export const PARAM_SCHEMAS: readonly ParamSchema[] = [
   {type: 'param_quniform', required: ['distribution', 'max', 'min'], props: {min: number(), max: number(), q, distribution: dist('q_uniform', false)}},
   {type: 'param_single_value', required: ['value'], props: {value: any, distribution: dist('constant', true)}},
   {
-    type: 'param_inv_loguniform_v2', required: ['distribution', 'max', 'min'],
+    type: 'param_inv_loguniform_v2',
+    required: ['distribution', 'max', 'min'],
     props: {min: number({above: 0}), max: number(), distribution: dist('inv_log_uniform_values', false)},
   },
   {
-    type: 'param_loguniform_v2', required: ['distribution', 'max', 'min'],
+    type: 'param_loguniform_v2',
+    required: ['distribution', 'max', 'min'],
     props: {min: number({above: 0}), max: number(), distribution: dist('log_uniform_values', false)},
   },
   {
-    type: 'param_qloguniform_v2', required: ['distribution', 'max', 'min'],
+    type: 'param_qloguniform_v2',
+    required: ['distribution', 'max', 'min'],
     props: {min: number({above: 0}), max: number(), q, distribution: dist('q_log_uniform_values', false)},
   },
 ]

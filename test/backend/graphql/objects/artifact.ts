@@ -51,8 +51,7 @@ export function artifactTypeObject(ctx: Ctx, p: ProjectRow, name: string): GqlOb
       const c = collections().find((x) => x.name === args.name && x.kind === 'sequence')
       return c ? collectionObject(ctx, c) : null
     },
-    artifactCollections: (args: {first?: number; after?: string}) =>
-      connection('ArtifactCollectionConnection', collections(), args, (c) => collectionObject(ctx, c)),
+    artifactCollections: (args: {first?: number; after?: string}) => connection('ArtifactCollectionConnection', collections(), args, (c) => collectionObject(ctx, c)),
     artifact: (args: {name?: string}) => artifactByName(ctx, p, String(args.name ?? '')),
   }
 }
@@ -105,7 +104,10 @@ export function artifactObject(ctx: Ctx, a: ArtifactRow): GqlObject {
       return r ? runObject(ctx, r) : null
     },
     usedBy: (args: {first?: number; after?: string}) => {
-      const runs = store.artifacts.usedBy(a.id).map((rid) => store.runs.get(rid)).filter((r) => r !== null)
+      const runs = store.artifacts
+        .usedBy(a.id)
+        .map((rid) => store.runs.get(rid))
+        .filter((r) => r !== null)
       return connection('RunConnection', runs, args, (r) => runObject(ctx, r))
     },
   }

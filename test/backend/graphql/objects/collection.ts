@@ -45,8 +45,7 @@ export function collectionObject(ctx: Ctx, c: CollectionRow): GqlObject {
       const m = store.collections.resolve(c.id, String(args.aliasName ?? 'latest'))
       return m ? membershipObject(ctx, c, m) : null
     },
-    artifactMemberships: (args: {first?: number; after?: string}) =>
-      connection('ArtifactCollectionMembershipConnection', [...versions()].reverse(), args, (m) => membershipObject(ctx, c, m)),
+    artifactMemberships: (args: {first?: number; after?: string}) => connection('ArtifactCollectionMembershipConnection', [...versions()].reverse(), args, (m) => membershipObject(ctx, c, m)),
     artifacts: (args: VersionedArtifactsArgs) => versionedArtifacts(ctx, c, args),
     aliases: (args: {first?: number; after?: string}) => {
       const all = versions().flatMap((m) => store.collections.aliasesIn(c.id, m.artifact_id))
@@ -66,8 +65,7 @@ export function membershipObject(ctx: Ctx, c: CollectionRow, m: MembershipRow): 
     aliases: () => ctx.store.collections.aliasesIn(c.id, m.artifact_id).map((al) => aliasObject(ctx, al)),
     artifactCollection: collectionObject(ctx, c),
     artifact: a ? artifactObject(ctx, a) : null,
-    files: (args: {names?: string | string[] | null; first?: number; after?: string}) =>
-      a ? artifactFiles(ctx, a, args) : connection('FileConnection', [], {}, () => null),
+    files: (args: {names?: string | string[] | null; first?: number; after?: string}) => (a ? artifactFiles(ctx, a, args) : connection('FileConnection', [], {}, () => null)),
   }
 }
 

@@ -35,8 +35,7 @@ export function entityObject(ctx: Ctx, name: string): GqlObject {
     xxhashDigestsEnabled: false,
     coreWeaveOrganizationId: null,
     defaultProject: null,
-    projects: (args: {first?: number; after?: string}) =>
-      connection('ProjectConnection', ctx.store.projects.list(name), args, (p) => projectObject(ctx, p)),
+    projects: (args: {first?: number; after?: string}) => connection('ProjectConnection', ctx.store.projects.list(name), args, (p) => projectObject(ctx, p)),
   }
 }
 
@@ -48,7 +47,12 @@ export function projectObject(ctx: Ctx, p: ProjectRow): GqlObject {
     return row ? runObject(ctx, row) : null
   }
   const runs = (args: {first?: number; after?: string; filters?: unknown}) =>
-    connection('RunConnection', filterRuns(ctx.store.runs.listByProject(p.id), args.filters, (k) => ctx.log(`runs: filter key ${k} ignored`)), args, (r) => runObject(ctx, r))
+    connection(
+      'RunConnection',
+      filterRuns(ctx.store.runs.listByProject(p.id), args.filters, (k) => ctx.log(`runs: filter key ${k} ignored`)),
+      args,
+      (r) => runObject(ctx, r),
+    )
   return {
     __typename: 'Project',
     id: toGqlId('Project', p.id),
@@ -75,8 +79,7 @@ export function projectObject(ctx: Ctx, p: ProjectRow): GqlObject {
       const s = str(args.sweepName) ? ctx.store.sweeps.find(p.id, args.sweepName as string) : null
       return s ? sweepObject(ctx, s) : null
     },
-    sweeps: (args: {first?: number; after?: string}) =>
-      connection('SweepConnection', ctx.store.sweeps.list(p.id), args, (s) => sweepObject(ctx, s)),
+    sweeps: (args: {first?: number; after?: string}) => connection('SweepConnection', ctx.store.sweeps.list(p.id), args, (s) => sweepObject(ctx, s)),
     artifact: (args: {name?: string}) => artifactByName(ctx, p, String(args.name ?? '')),
     artifactType: (args: {name?: string}) => {
       const name = str(args.name)
@@ -91,8 +94,7 @@ export function projectObject(ctx: Ctx, p: ProjectRow): GqlObject {
       const c = ctx.store.collections.find(p.id, String(args.name ?? ''))
       return c ? collectionObject(ctx, c) : null
     },
-    artifactCollections: (args: {first?: number; after?: string}) =>
-      connection('ArtifactCollectionConnection', ctx.store.collections.list(p.id), args, (c) => collectionObject(ctx, c)),
+    artifactCollections: (args: {first?: number; after?: string}) => connection('ArtifactCollectionConnection', ctx.store.collections.list(p.id), args, (c) => collectionObject(ctx, c)),
     artifactCollectionMembership: (args: {name?: string}) => {
       const {collection, alias} = parseArtifactName(String(args.name ?? ''))
       const c = ctx.store.collections.find(p.id, collection)

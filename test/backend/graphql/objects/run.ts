@@ -75,10 +75,12 @@ export function runObject(ctx: Ctx, r: RunRow): GqlObject {
       if (names.length > 0) files = files.filter((f) => names.includes(f.name))
       return connection('FileConnection', files, args, (f) => runFileObject(ctx, r, f))
     },
-    outputArtifacts: (args: {first?: number; after?: string}) =>
-      connection('ArtifactConnection', ctx.store.artifacts.createdByRun(r.id), args, (a) => artifactObject(ctx, a)),
+    outputArtifacts: (args: {first?: number; after?: string}) => connection('ArtifactConnection', ctx.store.artifacts.createdByRun(r.id), args, (a) => artifactObject(ctx, a)),
     inputArtifacts: (args: {first?: number; after?: string}) => {
-      const used = ctx.store.artifacts.usedByRun(r.id).map((id) => ctx.store.artifacts.get(id)).filter((a) => a !== null)
+      const used = ctx.store.artifacts
+        .usedByRun(r.id)
+        .map((id) => ctx.store.artifacts.get(id))
+        .filter((a) => a !== null)
       return connection('ArtifactConnection', used, args, (a) => artifactObject(ctx, a))
     },
   }
@@ -144,9 +146,7 @@ function sampledHistory(rows: string[], specJson: string): Record<string, unknow
   const parsed = rows.map((l) => tryParseExtendedJson(l, {}) as Record<string, unknown>)
   if (!spec.keys || spec.keys.length === 0) return parsed
   const keys = spec.keys
-  const picked = parsed
-    .filter((row) => keys.some((k) => k !== '_step' && row[k] !== undefined))
-    .map((row) => Object.fromEntries(keys.filter((k) => row[k] !== undefined).map((k) => [k, row[k]])))
+  const picked = parsed.filter((row) => keys.some((k) => k !== '_step' && row[k] !== undefined)).map((row) => Object.fromEntries(keys.filter((k) => row[k] !== undefined).map((k) => [k, row[k]])))
   return spec.samples && picked.length > spec.samples ? picked.slice(-spec.samples) : picked
 }
 

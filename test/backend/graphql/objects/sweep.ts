@@ -43,8 +43,7 @@ export function sweepObject(ctx: Ctx, s: SweepRow): GqlObject {
       return p ? projectObject(ctx, p) : null
     },
     runs: (args: {first?: number; after?: string}) => connection('RunConnection', runs(), args, (r) => runObject(ctx, r)),
-    agents: (args: {first?: number; after?: string}) =>
-      connection('AgentConnection', store.sweeps.agents(s.id), args, (a) => agentObject(ctx, a)),
+    agents: (args: {first?: number; after?: string}) => connection('AgentConnection', store.sweeps.agents(s.id), args, (a) => agentObject(ctx, a)),
   }
 }
 

@@ -46,10 +46,17 @@ function createArtifact(args: {input?: Input}, ctx: Ctx) {
   const ttl = Number(input.ttlDurationSeconds)
   const step = Number(input.historyStep)
   const a = store.artifacts.create({
-    sequenceId: sequence.id, typeName: type, digest: String(input.digest ?? ''), description: str(input.description),
-    metadata: str(input.metadata), historyStep: input.historyStep == null || !Number.isFinite(step) ? null : step,
+    sequenceId: sequence.id,
+    typeName: type,
+    digest: String(input.digest ?? ''),
+    description: str(input.description),
+    metadata: str(input.metadata),
+    historyStep: input.historyStep == null || !Number.isFinite(step) ? null : step,
     ttlSeconds: input.ttlDurationSeconds == null || !Number.isFinite(ttl) || ttl <= 0 ? null : ttl,
-    runId: run?.id ?? null, clientId: str(input.clientID), sequenceClientId: str(input.sequenceClientID), aliases,
+    runId: run?.id ?? null,
+    clientId: str(input.clientID),
+    sequenceClientId: str(input.sequenceClientID),
+    aliases,
   })
   return {__typename: 'CreateArtifactPayload', artifact: artifactObject(ctx, a)}
 }
@@ -136,7 +143,12 @@ function commitArtifact(args: {input?: Input}, ctx: Ctx) {
   if (a.state !== 'COMMITTED') {
     const entries = manifestEntries(store, a.id)
     const m = store.collections.addVersion(a.sequence_id, a.id)
-    store.artifacts.markCommitted(a.id, m.version_index, entries.reduce((n, e) => n + e.size, 0), entries.length)
+    store.artifacts.markCommitted(
+      a.id,
+      m.version_index,
+      entries.reduce((n, e) => n + e.size, 0),
+      entries.length,
+    )
     const aliases = new Set<string>([...(JSON.parse(a.pending_aliases) as string[]), 'latest'])
     for (const alias of aliases) store.collections.setAlias(a.sequence_id, alias, a.id)
   }

@@ -28,9 +28,26 @@ export const ROOT: GqlObject = {
 
 /** Every concrete type name the resolvers produce (for fragment type conditions). */
 const CONCRETE = [
-  'Query', 'User', 'Entity', 'ServerInfo', 'ServerFeature', 'Project', 'Run', 'File', 'Artifact', 'ArtifactType',
-  'ArtifactSequence', 'ArtifactPortfolio', 'ArtifactCollectionMembership', 'ArtifactAlias', 'ArtifactManifest',
-  'Sweep', 'Agent', 'PageInfo', 'Tag', 'Organization',
+  'Query',
+  'User',
+  'Entity',
+  'ServerInfo',
+  'ServerFeature',
+  'Project',
+  'Run',
+  'File',
+  'Artifact',
+  'ArtifactType',
+  'ArtifactSequence',
+  'ArtifactPortfolio',
+  'ArtifactCollectionMembership',
+  'ArtifactAlias',
+  'ArtifactManifest',
+  'Sweep',
+  'Agent',
+  'PageInfo',
+  'Tag',
+  'Organization',
 ]
 
 /** Interfaces/unions the clients put in type conditions → their members. */

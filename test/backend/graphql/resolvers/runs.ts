@@ -43,11 +43,20 @@ export function requireRun(ctx: Ctx, entity: unknown, project: unknown, name: un
 function upsertBucket(args: {input?: UpsertBucketInput}, ctx: Ctx) {
   const input = args.input ?? {}
   const fields: RunFields = {
-    display_name: str(input.displayName), description: input.description ?? null, notes: input.notes ?? null,
-    group_name: str(input.groupName), job_type: str(input.jobType), host: str(input.host), program: str(input.jobProgram),
-    repo: str(input.jobRepo), commit_hash: str(input.commit), config: str(input.config),
-    summary_metrics: str(input.summaryMetrics), tags: input.tags == null ? null : JSON.stringify(asList(input.tags)),
-    state: str(input.state), sweep_name: str(input.sweep),
+    display_name: str(input.displayName),
+    description: input.description ?? null,
+    notes: input.notes ?? null,
+    group_name: str(input.groupName),
+    job_type: str(input.jobType),
+    host: str(input.host),
+    program: str(input.jobProgram),
+    repo: str(input.jobRepo),
+    commit_hash: str(input.commit),
+    config: str(input.config),
+    summary_metrics: str(input.summaryMetrics),
+    tags: input.tags == null ? null : JSON.stringify(asList(input.tags)),
+    state: str(input.state),
+    sweep_name: str(input.sweep),
   }
   const store = ctx.store
   let row: RunRow
@@ -94,7 +103,9 @@ function notifyScriptableRunAlert(args: {input?: Record<string, unknown>}, ctx: 
   const run = requireRun(ctx, input.entityName, input.projectName, input.runName)
   const wait = Number(input.waitDuration)
   ctx.store.runFiles.addAlert(run.id, {
-    title: str(input.title), text: str(input.text), severity: str(input.severity) ?? 'INFO',
+    title: str(input.title),
+    text: str(input.text),
+    severity: str(input.severity) ?? 'INFO',
     waitDuration: Number.isFinite(wait) ? wait : null,
   })
   return {__typename: 'NotifyScriptableRunAlertPayload', success: true}

@@ -23,8 +23,12 @@ function upsertSweep(args: {input?: Input}, ctx: Ctx) {
     if (problems.length > 0) throw new GqlError(problems.join('; '))
   }
   const fields: SweepFields = {
-    config, state: str(input.state)?.toUpperCase() ?? null, description: input.description ?? null,
-    display_name: str(input.displayName), controller: str(input.controller), scheduler: str(input.scheduler),
+    config,
+    state: str(input.state)?.toUpperCase() ?? null,
+    description: input.description ?? null,
+    display_name: str(input.displayName),
+    controller: str(input.controller),
+    scheduler: str(input.scheduler),
     prior_runs_filters: str(input.priorRunsFilters),
   }
   let sweep: SweepRow

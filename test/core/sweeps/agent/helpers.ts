@@ -40,7 +40,11 @@ export class FakeTrial implements TrialProcess {
   /** When set, a signal in this list ends the trial as that signal would. */
   diesOn: string[] = ['SIGKILL']
 
-  constructor(readonly argv: readonly string[], readonly env: Record<string, string>, readonly cwd: string) {}
+  constructor(
+    readonly argv: readonly string[],
+    readonly env: Record<string, string>,
+    readonly cwd: string,
+  ) {}
 
   poll(): TrialExit | undefined {
     return this.#ended

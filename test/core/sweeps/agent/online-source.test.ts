@@ -7,9 +7,7 @@
 import {afterAll, beforeAll, describe, expect, test} from 'bun:test'
 import {gqlOk} from '../../../backend/gql-client.ts'
 import {startBackend, type Backend} from '../../../backend/index.ts'
-import {
-  AgentApi, OnlineCommandSource, SweepGoneError, dumpPyJson, loadPyJson, onlineSource, parseCommands, pyReprValue,
-} from '../../../../src/core/sweeps/agent/index.ts'
+import {AgentApi, OnlineCommandSource, SweepGoneError, dumpPyJson, loadPyJson, onlineSource, parseCommands, pyReprValue} from '../../../../src/core/sweeps/agent/index.ts'
 import {PyFloat, SweepNotFoundError} from '../../../../src/core/sweeps/index.ts'
 import {RecordingOutput} from './helpers.ts'
 
@@ -31,14 +29,23 @@ function source(sweep: string, o: {entity?: string; project?: string; defaults?:
   const out = new RecordingOutput()
   const src = onlineSource({
     api: {baseUrl: backend.url, apiKey: backend.apiKey, env: {WANDB__GRAPHQL_RETRY_MAX: '1', WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '1', WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '1'}},
-    sweep, entity: o.entity, project: o.project, defaults: o.defaults ?? {}, host: 'test-host', baseUrl: backend.url, out,
+    sweep,
+    entity: o.entity,
+    project: o.project,
+    defaults: o.defaults ?? {},
+    host: 'test-host',
+    baseUrl: backend.url,
+    out,
   })
   return {src, out}
 }
 
 describe('OnlineCommandSource on the local backend', () => {
   test('start reads the config (with its command) and registers the agent; heartbeats hand out a run, then nothing while it is live', async () => {
-    const id = await createSweep('method: grid\nprogram: train.py\ncommand:\n- ${env}\n- ${interpreter}\n- ${program}\n- ${args_no_hyphens}\nparameters:\n  lr: {values: [0.5]}\n  n: {values: [3]}\n', 'online-a')
+    const id = await createSweep(
+      'method: grid\nprogram: train.py\ncommand:\n- ${env}\n- ${interpreter}\n- ${program}\n- ${args_no_hyphens}\nparameters:\n  lr: {values: [0.5]}\n  n: {values: [3]}\n',
+      'online-a',
+    )
     const {src, out} = source(id, {entity: 'nexus', project: 'online-a'})
     const sweep = await src.start()
     expect(sweep).toMatchObject({id, entity: 'nexus', project: 'online-a'})
@@ -88,7 +95,7 @@ describe('OnlineCommandSource on the local backend', () => {
 })
 
 describe('heartbeat JSON', () => {
-  test('json.loads keeps ints, floats, NaN/Infinity and key order; json.dumps writes Python\'s text', () => {
+  test("json.loads keeps ints, floats, NaN/Infinity and key order; json.dumps writes Python's text", () => {
     const v = loadPyJson('{"b": 1, "a": [1.0, 1e-05, -0.0, NaN, Infinity, -Infinity, 12345678901234567890], "s": "\\u00e9\\n", "t": true, "n": null}')
     expect(pyReprValue(v)).toBe("{'b': 1, 'a': [1.0, 1e-05, -0.0, nan, inf, -inf, 12345678901234567890], 's': 'é\\n', 't': True, 'n': None}")
     expect(dumpPyJson(v)).toBe('{"b": 1, "a": [1.0, 1e-05, -0.0, NaN, Infinity, -Infinity, 12345678901234567890], "s": "\\u00e9\\n", "t": true, "n": null}')
@@ -97,21 +104,19 @@ describe('heartbeat JSON', () => {
 
   test('commands wandb could not process are left out and logged; the others keep their order', () => {
     const out = new RecordingOutput()
-    const cmds = parseCommands(JSON.stringify([
-      {type: 'run', run_id: 'r1', program: 'p.py', args: {x: {value: 1}}},
-      {type: 'launch_rockets'},
-      {run_id: 'r2'},
-      {type: 'run', run_id: 'r3', args: {x: 1}},
-      {type: 'stop', run_id: 'r1'},
-      {type: 'resume', run_id: 'r4', program: null, args: {}},
-      {type: 'exit'},
-    ]), out)
-    expect(cmds).toEqual([
-      {type: 'run', runId: 'r1', program: 'p.py', args: {x: {value: 1n}}},
-      {type: 'stop', runId: 'r1'},
-      {type: 'resume', runId: 'r4', program: null, args: {}},
-      {type: 'exit'},
-    ])
+    const cmds = parseCommands(
+      JSON.stringify([
+        {type: 'run', run_id: 'r1', program: 'p.py', args: {x: {value: 1}}},
+        {type: 'launch_rockets'},
+        {run_id: 'r2'},
+        {type: 'run', run_id: 'r3', args: {x: 1}},
+        {type: 'stop', run_id: 'r1'},
+        {type: 'resume', run_id: 'r4', program: null, args: {}},
+        {type: 'exit'},
+      ]),
+      out,
+    )
+    expect(cmds).toEqual([{type: 'run', runId: 'r1', program: 'p.py', args: {x: {value: 1n}}}, {type: 'stop', runId: 'r1'}, {type: 'resume', runId: 'r4', program: null, args: {}}, {type: 'exit'}])
     expect(out.lines).toEqual([
       'INFO - Agent received command: launch_rockets',
       "ERROR - Exception while processing command: {'type': 'launch_rockets'}\nAgentError: No such command: launch_rockets",

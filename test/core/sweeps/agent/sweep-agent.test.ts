@@ -8,9 +8,7 @@ import {afterAll, describe, expect, test} from 'bun:test'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {
-  AgentSettingError, FAILING_EXIT, SweepAgent, SweepGoneError, agentSettings, type AgentCommand, type SignalSource, type SweepAgentDeps,
-} from '../../../../src/core/sweeps/agent/index.ts'
+import {AgentSettingError, FAILING_EXIT, SweepAgent, SweepGoneError, agentSettings, type AgentCommand, type SignalSource, type SweepAgentDeps} from '../../../../src/core/sweeps/agent/index.ts'
 import {ManualClock, settle} from '../../../fakes/manual-clock.ts'
 import {RecordingOutput, ScriptedSource, fakeSpawner, runCommand} from './helpers.ts'
 
@@ -61,7 +59,10 @@ function setup(
   const agent = new SweepAgent({source, out, env, cwd, clock, spawn: spawner.spawn, signals, platform: 'linux', settings: agentSettings(env), ...o})
   let code: number | undefined
   let failure: unknown
-  const done = agent.run().then((c) => (code = c), (err) => (failure = err))
+  const done = agent.run().then(
+    (c) => (code = c),
+    (err) => (failure = err),
+  )
   /** Lets the agent run its loop for `seconds` of fake time. */
   const tick = async (seconds: number) => {
     await settle()
@@ -72,7 +73,7 @@ function setup(
 
 describe('the heartbeat loop', () => {
   test('heartbeats every 5 s with the live runs, starts a trial per run command, reaps it, and stops after --count trials', async () => {
-    const a = setup((state, beat) => (beat === 1 ? [runCommand('r1')] : beat === 3 ? [runCommand('r2', {a: 2})] : []), {count: 2})
+    const a = setup((_state, beat) => (beat === 1 ? [runCommand('r1')] : beat === 3 ? [runCommand('r2', {a: 2})] : []), {count: 2})
     await a.tick(5)
     expect(a.source.beats).toEqual([{}])
     expect(a.spawner.trials).toHaveLength(1)
@@ -90,7 +91,10 @@ describe('the heartbeat loop', () => {
     expect(a.result().code).toBe(0)
     expect(a.source.beats).toHaveLength(3)
     expect(a.beatTimes).toEqual([5000, 10000, 15000])
-    expect(a.source.ended).toEqual([['r1', 0], ['r2', 0]])
+    expect(a.source.ended).toEqual([
+      ['r1', 0],
+      ['r2', 0],
+    ])
     expect(a.source.closed).toBe(1)
     expect(a.signals.unsubscribed).toBe(1)
     expect(a.signals.subscribed).toEqual(['SIGINT'])
@@ -120,8 +124,20 @@ describe('the heartbeat loop', () => {
   })
 
   test('stop sends SIGTERM, a later stop within the kill delay nothing, one after it SIGKILL; a stop for an unknown run is logged', async () => {
-    const a = setup((state, beat) => (beat === 1 ? [runCommand('r1')] : beat === 8 ? [{type: 'exit'}] : beat >= 2 ? [{type: 'stop', runId: 'r1'}, {type: 'stop', runId: 'nope'}] : []),
-      {env: {WANDB_AGENT_KILL_DELAY: '20'}})
+    const a = setup(
+      (_state, beat) =>
+        beat === 1
+          ? [runCommand('r1')]
+          : beat === 8
+            ? [{type: 'exit'}]
+            : beat >= 2
+              ? [
+                  {type: 'stop', runId: 'r1'},
+                  {type: 'stop', runId: 'nope'},
+                ]
+              : [],
+      {env: {WANDB_AGENT_KILL_DELAY: '20'}},
+    )
     a.spawner.trials.length = 0
     await a.tick(5)
     const trial = a.spawner.trials[0]
@@ -144,7 +160,7 @@ describe('the heartbeat loop', () => {
   })
 
   test('exit kills every trial and ends the agent with 0, without terminating them again', async () => {
-    const a = setup((state, beat) => (beat === 1 ? [runCommand('r1')] : beat === 2 ? [{type: 'exit'}] : []))
+    const a = setup((_state, beat) => (beat === 1 ? [runCommand('r1')] : beat === 2 ? [{type: 'exit'}] : []))
     await a.tick(10)
     await a.done
     expect(a.result().code).toBe(0)
@@ -154,7 +170,7 @@ describe('the heartbeat loop', () => {
   })
 
   test('a run after exit in the same answer is still started, as in wandb, and then terminated (SIGTERM) on the way out', async () => {
-    const a = setup((state, beat) => (beat === 1 ? [{type: 'exit'}, runCommand('r2')] : []))
+    const a = setup((_state, beat) => (beat === 1 ? [{type: 'exit'}, runCommand('r2')] : []))
     await a.tick(5)
     expect(a.spawner.trials).toHaveLength(1)
     expect(a.spawner.trials[0].signals).toEqual(['SIGTERM'])
@@ -165,7 +181,7 @@ describe('the heartbeat loop', () => {
   })
 
   test('a run command for a run id that is a path is refused and counted as a failed trial', async () => {
-    const a = setup((state, beat) => (beat === 1 ? [runCommand('../x')] : []), {maxConsecutiveFailedRuns: 1})
+    const a = setup((_state, beat) => (beat === 1 ? [runCommand('../x')] : []), {maxConsecutiveFailedRuns: 1})
     await a.tick(10)
     await a.done
     expect(a.spawner.trials).toHaveLength(0)
@@ -178,7 +194,7 @@ describe('failing trials', () => {
   /** Every heartbeat with no live run hands out a new run, as the server does. */
   const endless = (state: Record<string, unknown>, beat: number) => (Object.keys(state).length === 0 ? [runCommand(`r${beat}`)] : [])
 
-  test('three failures in the first 60 s stop the agent (flapping) with exit 1 and wandb\'s lines', async () => {
+  test("three failures in the first 60 s stop the agent (flapping) with exit 1 and wandb's lines", async () => {
     const a = setup(endless)
     for (let i = 0; i < 3; i++) {
       await a.tick(5)
@@ -188,10 +204,7 @@ describe('failing trials', () => {
     await a.done
     expect(a.result().code).toBe(FAILING_EXIT)
     expect(a.spawner.trials).toHaveLength(3)
-    expect(a.out.lines.slice(-2)).toEqual([
-      'ERROR - Detected 3 failed runs in the first 60 seconds, shutting down.',
-      'INFO - To disable this check set WANDB_AGENT_DISABLE_FLAPPING=true',
-    ])
+    expect(a.out.lines.slice(-2)).toEqual(['ERROR - Detected 3 failed runs in the first 60 seconds, shutting down.', 'INFO - To disable this check set WANDB_AGENT_DISABLE_FLAPPING=true'])
     expect(a.source.ended.map(([, c]) => c)).toEqual([1, 1, 1])
   })
 
@@ -238,7 +251,7 @@ describe('failing trials', () => {
   })
 
   test('a program that cannot be started counts as a failed trial, so the failure checks stop the agent', async () => {
-    const enoent = Object.assign(new Error('ENOENT: no such file or directory, posix_spawn \'my-trainer\''), {code: 'ENOENT'})
+    const enoent = Object.assign(new Error("ENOENT: no such file or directory, posix_spawn 'my-trainer'"), {code: 'ENOENT'})
     const a = setup(endless, {failWith: {'my-trainer': enoent}, config: {program: 'x', command: ['my-trainer', '${args}']}})
     await a.tick(30)
     await a.done
@@ -249,7 +262,7 @@ describe('failing trials', () => {
 })
 
 describe('shutdown signals', () => {
-  const oneRun = (state: Record<string, unknown>, beat: number) => (beat === 1 ? [runCommand('r1')] : [])
+  const oneRun = (_state: Record<string, unknown>, beat: number) => (beat === 1 ? [runCommand('r1')] : [])
 
   test('Ctrl-C waits for the run to end, then the agent exits 130', async () => {
     const a = setup(oneRun)
@@ -330,7 +343,7 @@ describe('a deleted sweep', () => {
   })
 
   test('with a run going, the run may finish; no more heartbeats; then the agent exits 0', async () => {
-    const a = setup((state, beat) => {
+    const a = setup((_state, beat) => {
       if (beat === 1) return [runCommand('r1')]
       throw new SweepGoneError()
     })
@@ -346,10 +359,14 @@ describe('a deleted sweep', () => {
 })
 
 describe('agentSettings', () => {
-  test('wandb\'s defaults; integer variables as Python int() reads them; bad report interval or kill delay refused; bad max failures ignored', () => {
+  test("wandb's defaults; integer variables as Python int() reads them; bad report interval or kill delay refused; bad max failures ignored", () => {
     expect(agentSettings({})).toEqual({pollIntervalMs: 5000, reportIntervalMs: 0, killDelayMs: 30000, flappingMaxFailures: 3, flappingMs: 60000, maxInitialFailures: 5, disableFlapping: false})
-    expect(agentSettings({WANDB_AGENT_KILL_DELAY: ' 1_0 ', WANDB_AGENT_REPORT_INTERVAL: '+3', WANDB_AGENT_MAX_INITIAL_FAILURES: '7', WANDB_AGENT_DISABLE_FLAPPING: 'true'}))
-      .toMatchObject({killDelayMs: 10000, reportIntervalMs: 3000, maxInitialFailures: 7, disableFlapping: true})
+    expect(agentSettings({WANDB_AGENT_KILL_DELAY: ' 1_0 ', WANDB_AGENT_REPORT_INTERVAL: '+3', WANDB_AGENT_MAX_INITIAL_FAILURES: '7', WANDB_AGENT_DISABLE_FLAPPING: 'true'})).toMatchObject({
+      killDelayMs: 10000,
+      reportIntervalMs: 3000,
+      maxInitialFailures: 7,
+      disableFlapping: true,
+    })
     expect(agentSettings({WANDB_AGENT_MAX_INITIAL_FAILURES: 'many', WANDB_AGENT_DISABLE_FLAPPING: 'yes'})).toMatchObject({maxInitialFailures: 5, disableFlapping: false})
     const refusal = (env: Record<string, string>) => {
       try {

@@ -22,15 +22,37 @@ function tempDir(): string {
 }
 
 const EVERY_MACRO = [
-  '${env}', '${interpreter}', '${program}', '${args}', '${args_no_hyphens}', '${args_no_boolean_flags}', '${args_json}', '${args_json_file}',
-  '${args_no_equals}', '${args_append_hydra}', '${args_override_hydra}', '${args_dict}', '${unknown_macro}',
-  'x${envvar:MY_VAR}y${envvar:NOT_SET_VAR}z', '--home=${envvar:MY_VAR}', 42, true, 1.5, null, '${program}x', 'plain word',
+  '${env}',
+  '${interpreter}',
+  '${program}',
+  '${args}',
+  '${args_no_hyphens}',
+  '${args_no_boolean_flags}',
+  '${args_json}',
+  '${args_json_file}',
+  '${args_no_equals}',
+  '${args_append_hydra}',
+  '${args_override_hydra}',
+  '${args_dict}',
+  '${unknown_macro}',
+  'x${envvar:MY_VAR}y${envvar:NOT_SET_VAR}z',
+  '--home=${envvar:MY_VAR}',
+  42,
+  true,
+  1.5,
+  null,
+  '${program}x',
+  'plain word',
 ]
 
 const RUN_TRICKY = JSON.stringify({
-  type: 'run', run_id: 'run1', program: 'train.py',
+  type: 'run',
+  run_id: 'run1',
+  program: 'train.py',
   args: {zeta: {value: 1}, alpha: {value: true}, off: {value: false}, none: {value: null}, name: {value: 'a b "c" \'d\''}, uni: {value: 'é 日本'}},
-}).replace('"zeta":{"value":1}', '"zeta":{"value":1.0}').replace('}}}', '}, "lr": {"value": 1e-05}, "big": {"value": 1e16}, "neg": {"value": -0.0}, "nested": {"value": {"y": [1, 2.5, "s"], "x": {"k": null}}}}}')
+})
+  .replace('"zeta":{"value":1}', '"zeta":{"value":1.0}')
+  .replace('}}}', '}, "lr": {"value": 1e-05}, "big": {"value": 1e16}, "neg": {"value": -0.0}, "nested": {"value": {"y": [1, 2.5, "s"], "x": {"k": null}}}}}')
 const RUN_PLAIN = JSON.stringify({type: 'run', run_id: 'run2', program: 'other.py', args: {b: {value: 2}, a: {value: 'x'}}})
 const RUN_EMPTY = JSON.stringify({type: 'run', run_id: 'run3', program: 'noargs.py', args: {}})
 
@@ -53,8 +75,8 @@ function cases(): {oracle: OracleCase[]; nexusCwds: string[]} {
   return {oracle, nexusCwds}
 }
 
-describe('TrialLauncher against wandb 0.31\'s Agent._command_run', () => {
-  test('every macro, the default command, ${envvar:…}, the environment, the parameter files and the log lines are wandb\'s', async () => {
+describe("TrialLauncher against wandb 0.31's Agent._command_run", () => {
+  test("every macro, the default command, ${envvar:…}, the environment, the parameter files and the log lines are wandb's", async () => {
     const {oracle, nexusCwds} = cases()
     const expected = await wandbAgentOracle(oracle)
     for (const [i, c] of oracle.entries()) {
@@ -74,7 +96,11 @@ describe('TrialLauncher against wandb 0.31\'s Agent._command_run', () => {
         const fix = (s: string) => s.replaceAll(c.cwd, '<DIR>')
         const mine = (s: string) => s.replaceAll(cwd, '<DIR>')
         expect(trial.argv.map(mine)).toEqual(w.argv.map(fix))
-        const wandbEnv = Object.fromEntries(Object.entries(trial.env).filter(([k]) => k.startsWith('WANDB_')).map(([k, v]) => [k, mine(v)]))
+        const wandbEnv = Object.fromEntries(
+          Object.entries(trial.env)
+            .filter(([k]) => k.startsWith('WANDB_'))
+            .map(([k, v]) => [k, mine(v)]),
+        )
         expect(wandbEnv).toEqual(Object.fromEntries(Object.entries(w.env).map(([k, v]) => [k, fix(v)])))
         const base = join(cwd, env.WANDB_DIR === cwd ? '' : (env.WANDB_DIR as string), 'wandb', `sweep-${c.sweep}`)
         const yaml = readFileSync(join(base, `config-${cmd.runId}.yaml`), 'utf8')
@@ -96,9 +122,17 @@ describe('TrialLauncher against wandb 0.31\'s Agent._command_run', () => {
 })
 
 describe('TrialLauncher refusals', () => {
-  const launcher = (cwd: string) => new TrialLauncher({
-    sweepId: 'sw', command: undefined, env: {WANDB_DIR: cwd}, cwd, platform: 'linux', spawn: fakeSpawner().spawn, out: new RecordingOutput(), trialEnv: () => ({}),
-  })
+  const launcher = (cwd: string) =>
+    new TrialLauncher({
+      sweepId: 'sw',
+      command: undefined,
+      env: {WANDB_DIR: cwd},
+      cwd,
+      platform: 'linux',
+      spawn: fakeSpawner().spawn,
+      out: new RecordingOutput(),
+      trialEnv: () => ({}),
+    })
 
   test('a run id that is not a plain file name is refused before anything is written', () => {
     const cwd = tempDir()
@@ -113,11 +147,19 @@ describe('TrialLauncher refusals', () => {
     expect(() => launcher(tempDir()).launch('r1', null, {a: {value: 1}})).toThrow('the sweep has no program to run (set `program` in the sweep config)')
   })
 
-  test('the source\'s extra environment reaches the trial', () => {
+  test("the source's extra environment reaches the trial", () => {
     const cwd = tempDir()
     const {spawn, trials} = fakeSpawner()
-    new TrialLauncher({sweepId: 'sw', command: undefined, env: {WANDB_DIR: cwd, WANDB_SERVICE: 'x'}, cwd, platform: 'linux', spawn, out: new RecordingOutput(), trialEnv: (id) => ({WANDB_MODE: 'offline', ID: id})})
-      .launch('r1', 'train.py', {})
+    new TrialLauncher({
+      sweepId: 'sw',
+      command: undefined,
+      env: {WANDB_DIR: cwd, WANDB_SERVICE: 'x'},
+      cwd,
+      platform: 'linux',
+      spawn,
+      out: new RecordingOutput(),
+      trialEnv: (id) => ({WANDB_MODE: 'offline', ID: id}),
+    }).launch('r1', 'train.py', {})
     expect(trials[0].env).toMatchObject({WANDB_MODE: 'offline', ID: 'r1', WANDB_RUN_ID: 'r1'})
     expect(trials[0].env.WANDB_SERVICE).toBeUndefined()
     expect(trials[0].argv).toEqual(['/usr/bin/env', 'python', 'train.py'])
@@ -126,7 +168,9 @@ describe('TrialLauncher refusals', () => {
   test('on Windows ${env} stands for nothing', () => {
     const cwd = tempDir()
     const {spawn, trials} = fakeSpawner()
-    new TrialLauncher({sweepId: 'sw', command: undefined, env: {WANDB_DIR: cwd}, cwd, platform: 'win32', spawn, out: new RecordingOutput(), trialEnv: () => ({})}).launch('r1', 'train.py', {x: {value: 1}})
+    new TrialLauncher({sweepId: 'sw', command: undefined, env: {WANDB_DIR: cwd}, cwd, platform: 'win32', spawn, out: new RecordingOutput(), trialEnv: () => ({})}).launch('r1', 'train.py', {
+      x: {value: 1},
+    })
     expect(trials[0].argv).toEqual(['python', 'train.py', '--x=1'])
   })
 })

@@ -3,11 +3,27 @@
  * it writes into the sweep's `controller` state step by step, as wandb_controller.py does.
  */
 import {describe, expect, test} from 'bun:test'
-import {LocalController, LocalControllerError, SweepNotFoundError, type ControllerBackend, type ControllerState, type SweepRun, type SweepSearch, type SweepSnapshot} from '../../../../src/core/sweeps/index.ts'
+import {
+  LocalController,
+  LocalControllerError,
+  SweepNotFoundError,
+  type ControllerBackend,
+  type ControllerState,
+  type SweepRun,
+  type SweepSearch,
+  type SweepSnapshot,
+} from '../../../../src/core/sweeps/index.ts'
 
 type Run = SweepSnapshot['runs'][number]
 const run = (name: string, state: Run['state'], a: number, extra: Partial<Run> = {}): Run => ({
-  name, state, config: {a: {value: a}}, summaryMetrics: {}, history: [], stopped: false, shouldStop: false, ...extra,
+  name,
+  state,
+  config: {a: {value: a}},
+  summaryMetrics: {},
+  history: [],
+  stopped: false,
+  shouldStop: false,
+  ...extra,
 })
 
 /** A server whose sweep the test changes between steps; records every controller write. */
@@ -66,11 +82,17 @@ describe('LocalController', () => {
   test('run(): a sweep without a local controller is refused; a missing sweep is named', async () => {
     const s = server({method: 'grid', parameters: {a: {values: [1]}}})
     const refused = new LocalController({backend: s.backend, search: counting(1), out: {line: () => {}}, path: 'e/p/sw1', finish: async () => {}})
-    const err = await refused.run().then(() => undefined, (e: unknown) => e)
+    const err = await refused.run().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(err).toBeInstanceOf(LocalControllerError)
     expect((err as LocalControllerError).userText).toContain('Only sweeps with a local controller are currently supported')
     const gone: ControllerBackend = {read: async () => null, writeController: async () => {}}
-    const missing = await new LocalController({backend: gone, search: counting(1), out: {line: () => {}}, path: 'e/p/nope', finish: async () => {}}).run().then(() => undefined, (e: unknown) => e)
+    const missing = await new LocalController({backend: gone, search: counting(1), out: {line: () => {}}, path: 'e/p/nope', finish: async () => {}}).run().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(missing).toBeInstanceOf(SweepNotFoundError)
   })
 
@@ -80,7 +102,10 @@ describe('LocalController', () => {
     const finished: string[] = []
     let steps = 0
     const c = new LocalController({
-      backend: s.backend, out: {line: (l) => lines.push(l)}, path: 'e/p/sw1', verbose: true,
+      backend: s.backend,
+      out: {line: (l) => lines.push(l)},
+      path: 'e/p/sw1',
+      verbose: true,
       search: counting(1, (runs) => runs.filter((r) => r.name === 'r1' && r.state === 'running')),
       finish: async (sweep) => {
         finished.push(sweep.name)
@@ -109,7 +134,11 @@ describe('LocalController', () => {
   test('run(): ends when the sweep is no longer pending or running', async () => {
     const s = server(LOCAL)
     const c = new LocalController({
-      backend: s.backend, search: counting(5), out: {line: () => {}}, path: 'e/p/sw1', finish: async () => {},
+      backend: s.backend,
+      search: counting(5),
+      out: {line: () => {}},
+      path: 'e/p/sw1',
+      finish: async () => {},
       sleep: async () => {
         s.sweep.state = 'FINISHED'
       },

@@ -8,9 +8,7 @@ import {mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:f
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Record as ProtoRecord} from '../../../../src/core/proto.ts'
-import {
-  HistoryTail, OfflineCommandSource, OfflineSweepNotFoundError, OfflineSweepStore, SWEEPS_SEARCH, SweepConfigError, createOfflineSweep,
-} from '../../../../src/core/sweeps/index.ts'
+import {HistoryTail, OfflineCommandSource, OfflineSweepNotFoundError, OfflineSweepStore, SWEEPS_SEARCH, SweepConfigError, createOfflineSweep} from '../../../../src/core/sweeps/index.ts'
 import {TransactionLogWriter} from '../../../../src/core/txlog/index.ts'
 
 const dirs: string[] = []
@@ -26,8 +24,14 @@ function workspace(config: string) {
   const wandbDir = join(root, 'wandb')
   let n = 0
   const created = createOfflineSweep({
-    configPath: join(root, 'sweep.yaml'), wandbDir, cwd: root, env: {}, gitRoot: () => undefined, defaults: {},
-    out: {info: (l) => lines.push(l), warn: (l) => lines.push(`WARNING ${l}`)}, newId: () => `sweep${n++}`,
+    configPath: join(root, 'sweep.yaml'),
+    wandbDir,
+    cwd: root,
+    env: {},
+    gitRoot: () => undefined,
+    defaults: {},
+    out: {info: (l) => lines.push(l), warn: (l) => lines.push(`WARNING ${l}`)},
+    newId: () => `sweep${n++}`,
   })
   const source = (host: string) => {
     let runs = 0
@@ -60,7 +64,10 @@ describe('offline sweeps', () => {
     const points: string[] = []
     const live: Record<string, Record<string, boolean>> = {a: {}, b: {}}
     for (let round = 0; round < 3; round++) {
-      for (const [name, src] of [['a', a], ['b', b]] as const) {
+      for (const [name, src] of [
+        ['a', a],
+        ['b', b],
+      ] as const) {
         const cmds = await src.heartbeat(live[name])
         for (const c of cmds) {
           if (c.type === 'run') {
@@ -82,7 +89,7 @@ describe('offline sweeps', () => {
     expect(readdirSync(join(w.wandbDir, 'offline-sweep-sweep0', 'claims'))).toHaveLength(4)
   })
 
-  test('a live trial gets no new run; run_cap counts every agent\'s trials; a trial\'s end reads its summary', async () => {
+  test("a live trial gets no new run; run_cap counts every agent's trials; a trial's end reads its summary", async () => {
     const w = workspace('method: random\nrun_cap: 2\nmetric: {name: loss, goal: minimize}\nparameters:\n  lr: {min: 0.0, max: 1.0}\n')
     const src = w.source('h')
     const [first] = await src.heartbeat({})
@@ -98,7 +105,11 @@ describe('offline sweeps', () => {
     const [second] = await src.heartbeat({})
     expect(second.type).toBe('run')
     await src.trialEnded((second as {runId: string}).runId, 1)
-    expect(OfflineSweepStore.open(w.wandbDir, 'sweep0').trials().map((t) => t.state)).toEqual(['finished', 'failed'])
+    expect(
+      OfflineSweepStore.open(w.wandbDir, 'sweep0')
+        .trials()
+        .map((t) => t.state),
+    ).toEqual(['finished', 'failed'])
     expect(await w.source('other').heartbeat({})).toEqual([{type: 'exit'}])
     expect(src.trialEnv()).toEqual({WANDB_MODE: 'offline', WANDB_PROJECT: 'uncategorized'})
   })
@@ -124,16 +135,31 @@ describe('offline sweeps', () => {
     const runDir = join(w.wandbDir, 'offline-run-x-r1')
     mkdirSync(runDir, {recursive: true})
     const log = TransactionLogWriter.open(join(runDir, 'run-r1.wandb'))
-    const step = (n: number, loss: number) => ProtoRecord.toBinary(ProtoRecord.create({
-      record_type: {oneofKind: 'history', history: {item: [{key: 'loss', nested_key: [], value_json: String(loss), value: {oneofKind: undefined}}, {key: 'other', nested_key: [], value_json: '1', value: {oneofKind: undefined}}], step: {num: BigInt(n)}}},
-    }))
+    const step = (n: number, loss: number) =>
+      ProtoRecord.toBinary(
+        ProtoRecord.create({
+          record_type: {
+            oneofKind: 'history',
+            history: {
+              item: [
+                {key: 'loss', nested_key: [], value_json: String(loss), value: {oneofKind: undefined}},
+                {key: 'other', nested_key: [], value_json: '1', value: {oneofKind: undefined}},
+              ],
+              step: {num: BigInt(n)},
+            },
+          },
+        }),
+      )
     log.write(step(0, 1.5))
     log.flush()
     const tail = new HistoryTail(runDir, 'r1', ['loss'])
     expect(tail.rows()).toEqual([{loss: 1.5, _step: 0}])
     log.write(step(1, 0.5))
     log.flush()
-    expect(tail.rows()).toEqual([{loss: 1.5, _step: 0}, {loss: 0.5, _step: 1}])
+    expect(tail.rows()).toEqual([
+      {loss: 1.5, _step: 0},
+      {loss: 0.5, _step: 1},
+    ])
     log.close()
   })
 })

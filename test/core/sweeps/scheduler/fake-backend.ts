@@ -87,7 +87,11 @@ export class FakeBackend implements SchedulerBackend {
 
 function toRow(r: FakeRun): PollRun {
   return {
-    storageId: `id-${r.name}`, name: r.name, state: r.state, configJson: JSON.stringify(r.config),
-    summaryJson: r.summary ? JSON.stringify(r.summary) : '', historyJson: '',
+    storageId: `id-${r.name}`,
+    name: r.name,
+    state: r.state,
+    configJson: JSON.stringify(r.config),
+    summaryJson: r.summary ? JSON.stringify(r.summary) : '',
+    historyJson: '',
   }
 }

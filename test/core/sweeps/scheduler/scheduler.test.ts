@@ -17,7 +17,14 @@ function setup(o: {batchSize?: number; runCap?: number} = {}) {
   const clock = new ManualClock()
   const logger = new RecordingLogger()
   const scheduler = new Scheduler({
-    backend, logger, clock, sweepNodeId: 'U3dlZXA6MQ==', metricKeys: ['loss'], batchSize: o.batchSize ?? 2, runCap: o.runCap ?? 0, pollIntervalMs: POLL_MS,
+    backend,
+    logger,
+    clock,
+    sweepNodeId: 'U3dlZXA6MQ==',
+    metricKeys: ['loss'],
+    batchSize: o.batchSize ?? 2,
+    runCap: o.runCap ?? 0,
+    pollIntervalMs: POLL_MS,
   })
   const signal = new AbortController().signal
   /** One step; when it sleeps, the clock is advanced past the poll interval. */
@@ -42,8 +49,11 @@ function suggest(seq: bigint, configs: Array<[string, Record<string, unknown>]>)
     result: {
       oneofKind: 'generation',
       generation: {
-        ask_outcome: AskOutcome.SUGGESTED, suggestions: configs.map(([id, c]) => ({optimizer_run_id: id, config_json: JSON.stringify(c)})),
-        prune: [], terminate: false, tell_errors: [],
+        ask_outcome: AskOutcome.SUGGESTED,
+        suggestions: configs.map(([id, c]) => ({optimizer_run_id: id, config_json: JSON.stringify(c)})),
+        prune: [],
+        terminate: false,
+        tell_errors: [],
       },
     },
   }
@@ -94,7 +104,14 @@ describe('Scheduler', () => {
     const gen1 = generation(await step(warmOk(1n)))
     expect(gen1.ask_up_to).toBe(2)
 
-    const report = generation(await step(suggest(2n, [['s0', {lr: 0.1, layers: 1}], ['s1', {lr: 0.01, layers: 1}]])))
+    const report = generation(
+      await step(
+        suggest(2n, [
+          ['s0', {lr: 0.1, layers: 1}],
+          ['s1', {lr: 0.01, layers: 1}],
+        ]),
+      ),
+    )
     expect(backend.run('run-1').config).toEqual({layers: {value: 1}, lr: {value: 0.1}})
     expect(report.updates.map((u) => [u.run?.wandb_run_id, u.run?.optimizer_run_id, u.run?.state])).toEqual([
       ['run-1', 's0', SweepRunState.PENDING],
@@ -105,7 +122,10 @@ describe('Scheduler', () => {
     backend.run('run-1').state = 'finished'
     backend.run('run-1').summary = {loss: 0.5}
     const gen2 = generation(await step(genResult(3n)))
-    expect(gen2.updates.map((u) => [u.run?.wandb_run_id, u.run?.state])).toEqual([['run-1', SweepRunState.FINISHED], ['run-2', SweepRunState.PENDING]])
+    expect(gen2.updates.map((u) => [u.run?.wandb_run_id, u.run?.state])).toEqual([
+      ['run-1', SweepRunState.FINISHED],
+      ['run-2', SweepRunState.PENDING],
+    ])
     expect(gen2.ask_up_to).toBe(1)
     expect(gen2.prune_candidates).toEqual(['s1'])
 

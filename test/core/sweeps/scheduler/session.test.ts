@@ -4,9 +4,7 @@
  * config forms, Go-worded error texts).
  */
 import {describe, expect, test} from 'bun:test'
-import {
-  AlreadyScheduledError, SessionBroker, SessionStateMachine, historySpecs, httpErrorText, retriesExhaustedText, type TaskResolver,
-} from '../../../../src/core/sweeps/scheduler/index.ts'
+import {AlreadyScheduledError, SessionBroker, SessionStateMachine, historySpecs, httpErrorText, retriesExhaustedText, type TaskResolver} from '../../../../src/core/sweeps/scheduler/index.ts'
 import {DoneReason, doneTask, generationTask, type InitRequest, type Task, type TaskResult} from '../../../../src/core/sweeps/scheduler/protocol.ts'
 import {flattenWireConfig, wrapFlatConfig, summaryHasAllMetrics} from '../../../../src/core/sweeps/scheduler/run-states.ts'
 import {parseLoopSettings} from '../../../../src/core/sweeps/scheduler/sweep-settings.ts'
@@ -53,7 +51,10 @@ describe('SessionStateMachine', () => {
     const done = await machine.nextTask(live(), result(7n))
     expect(done?.task).toEqual({
       oneofKind: 'done',
-      done: {reason: DoneReason.FATAL_ERROR, message: 'the scheduler and this client are out of sync: a poll reported a result for task 7, but task 1 is awaiting one. Rerun the scheduler to resume the sweep.'},
+      done: {
+        reason: DoneReason.FATAL_ERROR,
+        message: 'the scheduler and this client are out of sync: a poll reported a result for task 7, but task 1 is awaiting one. Rerun the scheduler to resume the sweep.',
+      },
     })
     expect(resolver.results).toHaveLength(1)
   })
@@ -63,10 +64,13 @@ const init = (sweep: string): InitRequest => ({entity: 'e', project: 'p', sweep_
 
 function broker(resolvers: ScriptedResolver[]) {
   const logger = new RecordingLogger()
-  return new SessionBroker(async () => ({
-    resolver: resolvers.shift() as ScriptedResolver,
-    response: {session_id: '', sweep_config: 'c', display_name: 'd', controller_run_name: 'r'},
-  }), logger)
+  return new SessionBroker(
+    async () => ({
+      resolver: resolvers.shift() as ScriptedResolver,
+      response: {session_id: '', sweep_config: 'c', display_name: 'd', controller_run_name: 'r'},
+    }),
+    logger,
+  )
 }
 
 describe('SessionBroker', () => {
@@ -101,7 +105,7 @@ describe('SessionBroker', () => {
 })
 
 describe('helpers', () => {
-  test('loop settings: the objective(s) and the run cap, with Go\'s errors', () => {
+  test("loop settings: the objective(s) and the run cap, with Go's errors", () => {
     expect(parseLoopSettings('metric:\n  name: loss\nrun_cap: 3\n')).toEqual({metricKeys: ['loss'], runCap: 3})
     expect(parseLoopSettings('metrics:\n  - name: a\n  - name: b\n')).toEqual({metricKeys: ['a', 'b'], runCap: 0})
     expect(() => parseLoopSettings('method: grid\n')).toThrow('scheduler: the sweep config names no objective metric')
@@ -119,10 +123,11 @@ describe('helpers', () => {
     expect(historySpecs(['loss'])).toEqual(['{"keys":["loss","_step"],"samples":20}'])
   })
 
-  test('error texts as genqlient and Go\'s retrying client word them', () => {
+  test("error texts as genqlient and Go's retrying client word them", () => {
     expect(httpErrorText(404, '{"errors":[{"message":"nope"}]}')).toBe('returned error 404: {"data":null,"errors":[{"message":"nope"}]}')
     expect(httpErrorText(400, 'plain')).toBe('returned error 400: {"data":null,"errors":[{"message":"plain"}]}')
-    expect(retriesExhaustedText('http://h/graphql', 2, 500, '{"errors":[{"message":"a"},{"message":"b"}]}'))
-      .toBe('POST http://h/graphql giving up after 2 attempt(s)\nwhile retrying: HTTP 500: [a; b]')
+    expect(retriesExhaustedText('http://h/graphql', 2, 500, '{"errors":[{"message":"a"},{"message":"b"}]}')).toBe(
+      'POST http://h/graphql giving up after 2 attempt(s)\nwhile retrying: HTTP 500: [a; b]',
+    )
   })
 })

@@ -30,7 +30,7 @@ function search(config: Record<string, unknown>, f: Objective, iterations: numbe
 const v = (r: SweepRun, k: string) => r.config[k].value as number
 
 /** The one-sample KS statistic against the uniform distribution on [lo, hi]. */
-function ksUniform(xs: number[], lo: number, hi: number): number {
+function _ksUniform(xs: number[], lo: number, hi: number): number {
   const s = [...xs].sort((a, b) => a - b)
   return s.reduce((d, x, i) => Math.max(d, Math.abs((x - lo) / (hi - lo) - i / s.length), Math.abs((x - lo) / (hi - lo) - (i + 1) / s.length)), 0)
 }
@@ -63,10 +63,7 @@ describe('the sweeps repository bayes cases', () => {
   })
 
   test('two finished runs, then the quadratic (v1 - 5)^2 + (v2 - 2)^2 is found', () => {
-    const init = [
-      run('b', 'finished', {config: {v1: 7, v2: 6}, history: [{loss: 5.0}], summary: {zloss: 1.2}}),
-      run('b2', 'finished', {config: {v1: 1, v2: 8}, summary: {loss: 52.0}}),
-    ]
+    const init = [run('b', 'finished', {config: {v1: 7, v2: 6}, history: [{loss: 5.0}], summary: {zloss: 1.2}}), run('b2', 'finished', {config: {v1: 1, v2: 8}, summary: {loss: 52.0}})]
     const loss: Objective = (r) => (v(r, 'v1') - 5) ** 2 + (v(r, 'v2') - 2) ** 2
     const runs = search(TWO, loss, 60, 2, init)
     const best = runs.slice(2).reduce((a, b) => (loss(a) < loss(b) ? a : b))
@@ -75,7 +72,15 @@ describe('the sweeps repository bayes cases', () => {
   })
 
   test('a categorical of lists: the best list value and v2 at its top', () => {
-    const values = [[2, 3], [3, 4], ['5', '6'], [[7, 8], ['9', [10, 11]]]]
+    const values = [
+      [2, 3],
+      [3, 4],
+      ['5', '6'],
+      [
+        [7, 8],
+        ['9', [10, 11]],
+      ],
+    ]
     const config = {method: 'bayes', metric: {name: 'acc', goal: 'maximize'}, parameters: {v1: {distribution: 'categorical', values}, v2: {min: 1, max: 10}}}
     const acc: Objective = (r) => 0.5 * ((v(r, 'v2') - 1) / 9) + [0.1, 0.2, 0.5, 0.1][values.findIndex((x) => JSON.stringify(x) === JSON.stringify(r.config.v1.value))]
     const init = [run('b', 'finished', {config: {v1: [3, 4], v2: 5}}), run('b', 'finished', {config: {v1: [2, 3], v2: 5}})]
@@ -87,19 +92,31 @@ describe('the sweeps repository bayes cases', () => {
   })
 
   const flatCases: [string, Record<string, unknown>, SweepRun[]][] = [
-    ['missing metric', {metric: {name: 'loss', goal: 'minimize'}}, [
-      run('b', 'finished', {config: {v2: 6}, history: [{xloss: 5.0}], summary: {zloss: 1.2}}), run('b2', 'finished', {config: {v2: 8}, summary: {xloss: 52.0}}),
-    ]],
-    ['missing metric, maximize', {metric: {name: 'acc', goal: 'maximize'}}, [
-      run('b', 'finished', {config: {v2: 6}, history: [{xloss: 5.0}]}), run('b2', 'finished', {config: {v2: 8}, summary: {xloss: 52.0}}),
-    ]],
-    ['NaN metrics', {metric: {name: 'loss', goal: 'minimize'}}, [
-      run('b', 'finished', {config: {v2: 6}, history: [{loss: Number.NaN}]}), run('b', 'finished', {config: {v2: 8}, summary: {loss: Number.NaN}}),
-      run('b', 'finished', {config: {v2: 3}, history: [{loss: 'NaN'}]}), run('b', 'finished', {config: {v2: 5}, summary: {loss: 'NaN'}}),
-    ]],
-    ['bool metrics', {metric: {name: 'xloss', goal: 'minimize'}}, [
-      run('b', 'finished', {config: {v2: 6}, history: [{xloss: true}]}), run('b2', 'finished', {config: {v2: 8}, summary: {xloss: false}}),
-    ]],
+    [
+      'missing metric',
+      {metric: {name: 'loss', goal: 'minimize'}},
+      [run('b', 'finished', {config: {v2: 6}, history: [{xloss: 5.0}], summary: {zloss: 1.2}}), run('b2', 'finished', {config: {v2: 8}, summary: {xloss: 52.0}})],
+    ],
+    [
+      'missing metric, maximize',
+      {metric: {name: 'acc', goal: 'maximize'}},
+      [run('b', 'finished', {config: {v2: 6}, history: [{xloss: 5.0}]}), run('b2', 'finished', {config: {v2: 8}, summary: {xloss: 52.0}})],
+    ],
+    [
+      'NaN metrics',
+      {metric: {name: 'loss', goal: 'minimize'}},
+      [
+        run('b', 'finished', {config: {v2: 6}, history: [{loss: Number.NaN}]}),
+        run('b', 'finished', {config: {v2: 8}, summary: {loss: Number.NaN}}),
+        run('b', 'finished', {config: {v2: 3}, history: [{loss: 'NaN'}]}),
+        run('b', 'finished', {config: {v2: 5}, summary: {loss: 'NaN'}}),
+      ],
+    ],
+    [
+      'bool metrics',
+      {metric: {name: 'xloss', goal: 'minimize'}},
+      [run('b', 'finished', {config: {v2: 6}, history: [{xloss: true}]}), run('b2', 'finished', {config: {v2: 8}, summary: {xloss: false}})],
+    ],
   ]
   for (const [what, metric, init] of flatCases) {
     test(`${what}: every value imputed alike, so the points are uniform random`, () => {
@@ -132,8 +149,14 @@ describe('the sweeps repository bayes cases', () => {
     }
   })
 
-  const failed = () => [[0.2, [10, 8, 10]], [0.4, [10, 6, 10]], [0.6, [10, 4, 4, 10]], [0.8, [10, 2, 2, 10]], [0.9, [10, 1, 1, 10]]].map(([a, h], i) =>
-    run(`r${i}`, 'failed', {config: {a}, history: (h as number[]).map((loss) => ({loss}))}))
+  const failed = () =>
+    [
+      [0.2, [10, 8, 10]],
+      [0.4, [10, 6, 10]],
+      [0.6, [10, 4, 4, 10]],
+      [0.8, [10, 2, 2, 10]],
+      [0.9, [10, 1, 1, 10]],
+    ].map(([a, h], i) => run(`r${i}`, 'failed', {config: {a}, history: (h as number[]).map((loss) => ({loss}))}))
   const towardsOne: Objective = (r) => 10 - v(r, 'a') * 10
   const bestA = (runs: SweepRun[]) => runs.filter((r) => r.state === 'finished').reduce((x, y) => (towardsOne(x) < towardsOne(y) ? x : y))
 
@@ -152,7 +175,11 @@ describe('the sweeps repository bayes cases', () => {
   })
 
   test('constants stay set next to the searched parameters', () => {
-    const config = {method: 'bayes', metric: {name: 'm', goal: 'maximize'}, parameters: {model: {value: 'ElasticNet'}, cols: {value: ['a', 'b']}, l1: {max: 1.0, min: 0.0, distribution: 'uniform'}, alpha: {distribution: 'log_uniform_values', min: 1e-4, max: 1e3}}}
+    const config = {
+      method: 'bayes',
+      metric: {name: 'm', goal: 'maximize'},
+      parameters: {model: {value: 'ElasticNet'}, cols: {value: ['a', 'b']}, l1: {max: 1.0, min: 0.0, distribution: 'uniform'}, alpha: {distribution: 'log_uniform_values', min: 1e-4, max: 1e3}},
+    }
     const runs = search(config, (r) => -Math.abs(v(r, 'l1') - 0.5), 6, 4)
     for (const r of runs) {
       expect(r.config.model.value).toBe('ElasticNet')

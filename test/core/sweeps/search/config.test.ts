@@ -13,16 +13,32 @@ const P = {a: {values: [1, 2]}}
 /** [what, config, key named by our error (undefined: valid)] */
 const CASES: [string, Record<string, unknown>, string | undefined][] = [
   ['a valid grid', {method: 'grid', parameters: P}, undefined],
-  ['every distribution', {
-    method: 'random', metric: {name: 'loss', goal: 'maximize', target: 0.5, impute: 'best'},
-    parameters: {
-      a: {values: [1]}, b: {value: 2}, c: {min: 1, max: 3}, d: {min: 0.5, max: 3}, e: {distribution: 'normal', mu: 1, sigma: 2},
-      f: {distribution: 'log_uniform_values', min: 1e-3, max: 1}, g: {distribution: 'q_uniform', min: 0, max: 10, q: 2},
-      h: {distribution: 'beta', a: 2, b: 3}, i: {distribution: 'q_beta'}, j: {distribution: 'log_normal'}, k: {distribution: 'q_log_normal', q: 3},
-      l: {distribution: 'inv_log_uniform_values', min: 1, max: 5}, m: {distribution: 'q_log_uniform_values', min: 1, max: 5, q: 0.5},
-      n: {distribution: 'q_normal'}, o: {values: [1, 2], probabilities: [0.25, 0.75]}, p: {parameters: {x: {values: [1]}, y: {parameters: {z: {value: 1}}}}},
+  [
+    'every distribution',
+    {
+      method: 'random',
+      metric: {name: 'loss', goal: 'maximize', target: 0.5, impute: 'best'},
+      parameters: {
+        a: {values: [1]},
+        b: {value: 2},
+        c: {min: 1, max: 3},
+        d: {min: 0.5, max: 3},
+        e: {distribution: 'normal', mu: 1, sigma: 2},
+        f: {distribution: 'log_uniform_values', min: 1e-3, max: 1},
+        g: {distribution: 'q_uniform', min: 0, max: 10, q: 2},
+        h: {distribution: 'beta', a: 2, b: 3},
+        i: {distribution: 'q_beta'},
+        j: {distribution: 'log_normal'},
+        k: {distribution: 'q_log_normal', q: 3},
+        l: {distribution: 'inv_log_uniform_values', min: 1, max: 5},
+        m: {distribution: 'q_log_uniform_values', min: 1, max: 5, q: 0.5},
+        n: {distribution: 'q_normal'},
+        o: {values: [1, 2], probabilities: [0.25, 0.75]},
+        p: {parameters: {x: {values: [1]}, y: {parameters: {z: {value: 1}}}}},
+      },
     },
-  }, undefined],
+    undefined,
+  ],
   ['hyperband with min_iter', {method: 'bayes', metric: {name: 'l'}, parameters: P, early_terminate: {type: 'hyperband', min_iter: 3, eta: 2}}, undefined],
   ['hyperband with max_iter and s', {method: 'bayes', metric: {name: 'l'}, parameters: P, early_terminate: {type: 'hyperband', max_iter: 27, s: 2}}, undefined],
   ['no method', {parameters: P}, 'method'],
@@ -84,6 +100,8 @@ describe('checkSearchConfig against sweeps.schema_violations_from_proposed_confi
 
   test('keys of the server (run_cap) and hyperband strict are not refused', () => {
     checkSearchConfig({method: 'random', parameters: P, run_cap: 10, early_terminate: {type: 'hyperband', min_iter: 2, strict: true}})
-    expect((thrown(() => checkSearchConfig({method: 'random', parameters: P, early_terminate: {type: 'hyperband', min_iter: 2, strict: 'yes'}})) as SweepSearchError).key).toBe('early_terminate.strict')
+    expect((thrown(() => checkSearchConfig({method: 'random', parameters: P, early_terminate: {type: 'hyperband', min_iter: 2, strict: 'yes'}})) as SweepSearchError).key).toBe(
+      'early_terminate.strict',
+    )
   })
 })

@@ -53,7 +53,10 @@ const DIFFERENTIAL: {name: string; config: Record<string, unknown>; runs?: Recor
     config: {
       method: 'grid',
       parameters: {
-        z: {values: [true, false]}, a: {value: 'const'}, n: {min: 1, max: 3}, q: {distribution: 'q_uniform', min: 0, max: 1.2, q: 0.25},
+        z: {values: [true, false]},
+        a: {value: 'const'},
+        n: {min: 1, max: 3},
+        q: {distribution: 'q_uniform', min: 0, max: 1.2, q: 0.25},
         k: {distribution: 'q_uniform', min: 2, max: 11, q: 3},
       },
     },
@@ -88,10 +91,15 @@ const DIFFERENTIAL: {name: string; config: Record<string, unknown>; runs?: Recor
 describe('the same suggestions as sweeps 0.2.0', () => {
   let oracle: OracleResult[]
   beforeAll(async () => {
-    oracle = await sweepsOracle(DIFFERENTIAL.map((d) => ({
-      op: 'grid', config: d.config, steps: d.steps ?? 1000, flatten: d.flatten ?? false,
-      runs: (d.runs ?? []).map((cfg, i) => run(`r${i}`, 'finished', {config: cfg})),
-    })))
+    oracle = await sweepsOracle(
+      DIFFERENTIAL.map((d) => ({
+        op: 'grid',
+        config: d.config,
+        steps: d.steps ?? 1000,
+        flatten: d.flatten ?? false,
+        runs: (d.runs ?? []).map((cfg, i) => run(`r${i}`, 'finished', {config: cfg})),
+      })),
+    )
   })
   DIFFERENTIAL.forEach((d, i) => {
     test(d.name, () => {

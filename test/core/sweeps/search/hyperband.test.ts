@@ -76,10 +76,12 @@ const SETTINGS: Record<string, unknown>[] = [
 ]
 
 describe('the same runs stopped as sweeps 0.2.0 on recorded curves', () => {
-  const cases = SETTINGS.flatMap((et, i) => [0, 1, 2, 3, 4, 5].map((k) => {
-    const goal = k % 2 === 0 ? 'minimize' : 'maximize'
-    return {config: {method: 'random', metric: {name: 'loss', goal}, early_terminate: et, parameters: PARAMS}, runs: randomRuns(100 * i + k, 'loss')}
-  }))
+  const cases = SETTINGS.flatMap((et, i) =>
+    [0, 1, 2, 3, 4, 5].map((k) => {
+      const goal = k % 2 === 0 ? 'minimize' : 'maximize'
+      return {config: {method: 'random', metric: {name: 'loss', goal}, early_terminate: et, parameters: PARAMS}, runs: randomRuns(100 * i + k, 'loss')}
+    }),
+  )
   let oracle: OracleResult[]
   beforeAll(async () => {
     oracle = await sweepsOracle(cases.map((c) => ({op: 'stop', ...c})))
@@ -120,6 +122,8 @@ describe('the early_terminate settings sweeps refuses', () => {
 
   test('a missing or malformed metric', () => {
     expect((thrown(() => stopRuns({method: 'grid', early_terminate: {type: 'hyperband', min_iter: 3}, parameters: PARAMS}, [])) as SweepSearchError).key).toBe('metric')
-    expect((thrown(() => stopRuns({method: 'grid', metric: {goal: 'minimize'}, early_terminate: {type: 'hyperband', min_iter: 3}, parameters: PARAMS}, [])) as SweepSearchError).key).toBe('metric.name')
+    expect((thrown(() => stopRuns({method: 'grid', metric: {goal: 'minimize'}, early_terminate: {type: 'hyperband', min_iter: 3}, parameters: PARAMS}, [])) as SweepSearchError).key).toBe(
+      'metric.name',
+    )
   })
 })
