@@ -99,7 +99,7 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     const found = discoverTargets(everyRun ? [defaultWandbDir()] : paths)
     const targets = flags['include-online'] ? found : found.filter((t) => !t.online)
     const skippedOnline = found.filter((t) => !targets.includes(t))
-    if (skippedOnline.length > 0 && !flags.json && !flags.view && !flags.quiet) this.logToStderr(`Skipped ${skippedOnline.length} online run(s). Include them with --include-online.`)
+    if (skippedOnline.length > 0 && !flags.json && !flags.view && !flags.quiet) this.logToStderr(`nexus: Skipped ${skippedOnline.length} online run(s). Include them with --include-online.`)
     if (flags.view) {
       for (const t of targets) {
         if (!flags.json) this.log(`== ${t.file}`)
@@ -144,7 +144,7 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     let stoppedBy: 'SIGINT' | 'SIGTERM' | undefined
     const onSignal = (signal: 'SIGINT' | 'SIGTERM') => () => {
       stoppedBy ??= signal
-      if (!flags.json && !flags.quiet) print(`sync: ${signal} received, stopping (progress is kept; the next sync continues)`)
+      if (!flags.json && !flags.quiet) print(`nexus: ${signal} received, stopping (progress is kept; the next sync continues)`)
       abort.abort(new Error(`interrupted by ${signal}`))
     }
     const onInt = onSignal('SIGINT')
@@ -161,7 +161,7 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
           timeoutMs: flags.timeout * 1000,
           clock: systemClock,
           signal: abort.signal,
-          report: (line) => flags.json || flags.quiet || print(`sync: ${line}`),
+          report: (line) => flags.json || flags.quiet || print(`nexus: ${line}`),
         })
       } catch (err) {
         if (!abort.signal.aborted) throw err
@@ -205,7 +205,7 @@ Exit codes: 0 everything synced; 2 bad usage; 4 credentials rejected; 5 server u
     if (flags.json) {
       this.log(syncReport({dryRun: false, exitCode: code, skipped, runs: results.map(runReport)}))
     } else if (flags.quiet) {
-      for (const r of results) if (r.status !== 'synced') print(`sync: ${r.file}: ${r.status}${r.error ? `: ${r.error.userText}` : ''}`)
+      for (const r of results) if (r.status !== 'synced') print(`nexus: ${r.file}: ${r.status}${r.error ? `: ${r.error.userText}` : ''}`)
     } else {
       for (const line of resultsTable(results)) this.log(line)
       for (const r of results) for (const d of r.damage) this.log(`${r.file}: damaged ${d.bytes} bytes at offset ${d.offset} (${d.reason})`)

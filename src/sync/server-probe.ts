@@ -74,8 +74,12 @@ export async function probeServer(o: ProbeOptions): Promise<void> {
         )
       }
       if (o.signal?.aborted) throw o.signal.reason
-      last = describeFailure(err)
-      if (last === errorMessage(err) && /abort/i.test(last)) last = 'no answer'
+      // an attempt that the deadline cut short says less than the failure seen before it
+      const cutShort = left < TRY_TIMEOUT_MS && deadline - o.clock.now() <= 0
+      if (!(cutShort && last !== '')) {
+        last = describeFailure(err)
+        if (last === errorMessage(err) && /abort/i.test(last)) last = 'no answer'
+      }
     }
     const remaining = deadline - o.clock.now()
     if (remaining <= 0) {

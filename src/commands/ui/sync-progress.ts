@@ -63,7 +63,7 @@ export class SyncProgressView {
 
   started(target: SyncTarget): void {
     this.#live.set(target, {startedAt: this.#clock.now()})
-    if (!this.#quiet && !this.#interactive) this.#print(`sync: started ${runName(target)}`)
+    if (!this.#quiet && !this.#interactive) this.#print(`nexus: started ${runName(target)}`)
     this.#render()
   }
 
@@ -77,7 +77,7 @@ export class SyncProgressView {
       if (spinning) this.#spinner.start()
       this.#render()
     } else {
-      this.#print(`sync: ${text}`)
+      this.#print(`nexus: ${text}`)
     }
   }
 
@@ -99,7 +99,7 @@ export class SyncProgressView {
       this.#spinner.stopAndPersist({symbol: ok ? chalk.green('✔') : chalk.yellow('✖'), text: line})
       if (this.#live.size > 0 || this.#done < this.#total) this.#spinner.start()
     } else {
-      this.#print(`sync: ${line}`)
+      this.#print(`nexus: ${line}`)
     }
     this.#render()
   }
@@ -138,7 +138,7 @@ export class SyncProgressView {
 
   #printPlain(): void {
     this.#lastPlain = this.#clock.now()
-    for (const [t, e] of this.#live) this.#print(`sync: [${this.#done}/${this.#total}] ${this.#figures(t, e)}`)
+    for (const [t, e] of this.#live) this.#print(`nexus: [${this.#done}/${this.#total}] ${this.#figures(t, e)}`)
   }
 }
 
