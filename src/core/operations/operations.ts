@@ -1,6 +1,6 @@
 import {OperationStats, type Operation as PbOperation} from '../proto.ts'
 import {shortBytes} from './byte-text.ts'
-import {withOperation} from './operation-context.ts'
+import {withOperation, type RetryReporter} from './operation-context.ts'
 import {errorRetryStatus, httpRetryStatus} from './retry-status.ts'
 
 /** At most this many operations are reported per level (top level and each operation's subtasks; Go: 10). */
@@ -14,7 +14,7 @@ const MAX_REPORTED = 10
  * it ends), and subtasks. finish() removes it from the report; it is idempotent. All methods are
  * synchronous and cheap.
  */
-export class Operation {
+export class Operation implements RetryReporter {
   readonly desc: string
   readonly startedAt: number
   #progress = ''

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'bun:test'
-import {Operations, currentOperation, errorFromWbResponse, errorRetryStatus, httpRetryStatus, shortBytes, withOperation} from '../../../src/core/operations/index.ts'
+import {Operations, currentOperation, type Operation, errorFromWbResponse, errorRetryStatus, httpRetryStatus, shortBytes, withOperation} from '../../../src/core/operations/index.ts'
 
 describe('Operations', () => {
   test('stats list unfinished operations in start order, at most 10, with the total count', () => {
@@ -53,7 +53,7 @@ describe('Operations', () => {
     await expect(
       ops.track('saving job artifact', async () => {
         await Promise.resolve()
-        seen = currentOperation()?.desc
+        seen = (currentOperation() as Operation | undefined)?.desc
         throw new Error('boom')
       }),
     ).rejects.toThrow('boom')
@@ -67,7 +67,7 @@ describe('Operations', () => {
     const b = ops.start('b')
     const probe = async () => {
       await new Promise((r) => setTimeout(r, 1))
-      return currentOperation()?.desc
+      return (currentOperation() as Operation | undefined)?.desc
     }
     const [ra, rb, none] = await Promise.all([withOperation(a, probe), b.run(probe), withOperation(undefined, probe)])
     expect([ra, rb, none]).toEqual(['a', 'b', undefined])
