@@ -27,6 +27,40 @@ const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
  * TransportError for a path that cannot be read or that holds no PEM certificate.
  */
 export function loadCaBundle(env: Env): CaBundle | undefined {
+  // every HTTP client builds a transport: read and parse each bundle once per process, again only
+  // when a named path changes (a system bundle is hundreds of certificates, ~4 ms to parse)
+  const key = cacheKey(env)
+  const hit = cache.get(key)
+  if (hit) return hit.bundle
+  // failures are not kept: a bundle made readable (chmod) keeps its mtime
+  const bundle = readBundle(env)
+  cache.set(key, {bundle})
+  return bundle
+}
+
+const cache = new Map<string, {bundle: CaBundle | undefined}>()
+
+/** The variables' values and the modification times of the paths they name. */
+function cacheKey(env: Env): string {
+  return JSON.stringify(
+    VARIABLES.map((v) => {
+      const value = env[v]?.trim() ?? ''
+      const paths = v === 'SSL_CERT_DIR' ? value.split(':').filter(Boolean) : value ? [value] : []
+      return [
+        value,
+        ...paths.map((p) => {
+          try {
+            return statSync(p).mtimeMs
+          } catch {
+            return -1
+          }
+        }),
+      ]
+    }),
+  )
+}
+
+function readBundle(env: Env): CaBundle | undefined {
   const certificates: string[] = []
   const sources: string[] = []
   for (const variable of VARIABLES) {
