@@ -169,7 +169,9 @@ export class Transport {
     const target = typeof url === 'string' ? new URL(url) : url
     const proxy = this.proxyFor(target)
     if (this.#tlsError && (target.protocol === 'https:' || proxy?.url.protocol === 'https:')) throw this.#tlsError
-    const tls = this.#tls
+    // TLS options only where TLS is spoken (an https target or an https proxy): a CA list on a
+    // plain-http request still costs Bun a TLS context per request
+    const tls = target.protocol === 'https:' || proxy?.url.protocol === 'https:' ? this.#tls : undefined
     if (!proxy) return {options: tls ? {proxy: false, tls} : {proxy: false}}
     const bare = new URL(proxy.url)
     bare.username = ''
