@@ -67,7 +67,8 @@ export function normalizeRun(r: InspectRun): NormalizedRun {
     summary: stripTiming(r.summary),
     history: r.history.map(stripTiming),
     events: r.events.length,
-    // console lines lose their timestamps; the SDK's own messages in them name temp paths and ports.
+    // console lines lose their timestamps; the SDK's own messages in them name temp paths and ports
+    // and say how long their steps took.
     // Trailing blanks go too: the SDK's download progress ends in two spaces that survive only when
     // its spinner line (printed only if 0.1 s passed) was overwritten, so they depend on timing.
     output: r.output.map((l) =>
@@ -76,6 +77,8 @@ export function normalizeRun(r: InspectRun): NormalizedRun {
         .replace(/\/tmp\/[^\s'"]+/g, '<path>')
         .replace(/127\.0\.0\.1:\d+/g, '<host>')
         .replace(/\d{8}_\d{6}/g, '<time>')
+        // the SDK times its own steps ("Adding directory to artifact (…)... Done. 0.1s")
+        .replace(/\bDone\. \d+\.\d+s\b/g, 'Done. <s>s')
         .trimEnd(),
     ),
     files: Object.fromEntries(
