@@ -11,7 +11,6 @@ import {FILE_TRANSFER_POLICY, GRAPHQL_POLICY, type GraphQLClient, type HttpClien
 import type {FileTransferManager} from '../filetransfer/index.ts'
 import {type Logger} from '../observability/index.ts'
 import type {Operation} from '../operations/index.ts'
-import {fileMd5} from './digests.ts'
 import {ArtifactError, ArtifactNotFoundError, ArtifactTransferError, DigestMismatchError} from './errors.ts'
 import {hasDigest, tempPathNear, type ArtifactFileCache} from './file-cache.ts'
 import {ARTIFACT_FILE_URLS_BY_MANIFEST_ENTRIES, ARTIFACT_MANIFEST, type ArtifactManifestData, type FileUrlsData} from './gql-download.ts'
@@ -115,12 +114,12 @@ export async function downloadArtifact(d: DownloaderDeps, req: DownloadRequest):
         tasks.run(async () => {
           const sub = req.operation?.subtask(path)
           try {
-            await fetchVerified(d, urls.get(path)!, entry, dst, path).catch(async (err) => {
+            const fetch = (url: string) => fetchVerified(d, url, entry, dst, path, !req.skipCache)
+            await fetch(urls.get(path)!).catch(async (err) => {
               if (now() - issuedAt < URL_MAX_AGE_MS) throw err
               const fresh = await fileUrls(d, req.artifactId, manifest, [[path, entry, dst]], o)
-              await fetchVerified(d, fresh.get(path)!, entry, dst, path)
+              await fetch(fresh.get(path)!)
             })
-            if (!req.skipCache) await d.cache.addFile(dst, entry.digest).catch((err) => d.logger?.captureError('artifacts: cannot add a download to the cache', err))
             fileDone(entry)
           } finally {
             sub?.finish()
@@ -179,14 +178,20 @@ async function fileUrls(
   return urls
 }
 
-/** GET `url` into a temporary file beside `dst`, check the MD5, then rename it into place. */
-async function fetchVerified(d: DownloaderDeps, url: string, entry: ManifestEntry, dst: string, path: string): Promise<void> {
+/**
+ * GET `url` into a temporary file beside `dst`, hashing the bytes as they are written; check the
+ * MD5, copy the verified file into the cache when `cache` (a failure there is logged, the download
+ * stands), then rename it into place.
+ */
+async function fetchVerified(d: DownloaderDeps, url: string, entry: ManifestEntry, dst: string, path: string, cache: boolean): Promise<void> {
   const tmp = tempPathNear(dst)
   try {
-    const delivery = await d.transfers.download({url, path: tmp})
+    const hasher = new Bun.CryptoHasher('md5')
+    const delivery = await d.transfers.download({url, path: tmp, onBytes: (chunk) => hasher.update(chunk)})
     if (delivery.status !== 'delivered') throw new ArtifactTransferError(`artifacts: downloading ${path} failed (${delivery.status})`, {cause: delivery.error})
-    const actual = await fileMd5(tmp)
-    if (actual.b64 !== entry.digest) throw new DigestMismatchError(path, entry.digest, actual.b64)
+    const actual = hasher.digest('base64')
+    if (actual !== entry.digest) throw new DigestMismatchError(path, entry.digest, actual)
+    if (cache) await d.cache.addVerified(tmp, actual).catch((err) => d.logger?.captureError('artifacts: cannot add a download to the cache', err))
     await rename(tmp, dst)
   } finally {
     await rm(tmp, {force: true}).catch(() => {})

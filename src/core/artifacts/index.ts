@@ -24,7 +24,7 @@ export {
   ManifestError,
   UnsafePathError,
 } from './errors.ts'
-export {ArtifactFileCache, copyVerified, hasDigest, userCacheDir} from './file-cache.ts'
+export {ArtifactFileCache, copyVerified, hasDigest, userCacheDir, verifiedMtime} from './file-cache.ts'
 export {getArtifact} from './get-artifact.ts'
 export type {GetArtifactOptions, GetArtifactResult} from './get-artifact.ts'
 export {goJson, goJsonString} from './go-json.ts'

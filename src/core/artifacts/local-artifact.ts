@@ -87,12 +87,16 @@ export async function buildLocalArtifact(o: LocalArtifactOptions): Promise<{reco
   const contents: ArtifactManifest['contents'] = []
   for (const [path, local] of await listLocalFiles(o.path)) {
     let upload = local
+    let digest: {b64: string; size: number}
     if (o.policy === 'mutable') {
+      // the staged copy is hashed while it is written: what is uploaded is what was hashed
       upload = join(staging, `tmp${randomBytes(6).toString('hex')}`)
-      await copyVerified(local, upload)
+      const b64 = await copyVerified(local, upload)
       await chmod(upload, 0o400)
+      digest = {b64, size: (await stat(upload)).size}
+    } else {
+      digest = await fileMd5(upload)
     }
-    const digest = await fileMd5(upload)
     contents.push({path, digest: digest.b64, ref: '', size: BigInt(digest.size), mimetype: '', local_path: upload, birth_artifact_id: '', skip_cache: o.skipCache, extra: []})
   }
   const record = ArtifactRecord.create({

@@ -48,6 +48,11 @@ export interface DownloadTask {
   auth?: boolean
   /** The operation shown for this download: bytes written so far (of Content-Length when known) and the retry status. */
   operation?: Operation
+  /**
+   * Sees every chunk of the body, in order, as it is written (a digest computed on the way saves
+   * reading the file again). A delivered download has shown it the whole file exactly once.
+   */
+  onBytes?: (chunk: Uint8Array) => void
 }
 
 /** Dependencies and tuning of a FileTransferManager (one per run, shared by run files and artifacts). */
@@ -200,7 +205,7 @@ export class FileTransferManager {
     )
     const tmp = join(dir, `.${basename(task.path)}.${randomBytes(6).toString('hex')}.tmp`)
     try {
-      if (task.operation) await writeCounting(tmp, res, task.operation)
+      if (task.operation || task.onBytes) await writeStreaming(tmp, res, task.operation, task.onBytes)
       else await Bun.write(tmp, res)
       await rename(tmp, task.path)
     } catch (err) {
@@ -210,17 +215,25 @@ export class FileTransferManager {
   }
 }
 
-/** Streams `res`'s body into `path`, showing the bytes written on `op` (of Content-Length when the server gave one). */
-async function writeCounting(path: string, res: Response, op: Operation): Promise<void> {
+/**
+ * Streams `res`'s body into `path`, showing the bytes written on `op` (of Content-Length when the
+ * server gave one) and handing each chunk to `onBytes`.
+ */
+async function writeStreaming(path: string, res: Response, op: Operation | undefined, onBytes: ((chunk: Uint8Array) => void) | undefined): Promise<void> {
   const length = Number(res.headers.get('content-length') ?? Number.NaN)
   const total = Number.isFinite(length) && length > 0 ? length : undefined
-  const show = (done: number) => (total === undefined ? op.setBytesDone(done) : op.setBytesOfTotal(done, total))
+  const show = (done: number) => {
+    if (op === undefined) return
+    if (total === undefined) op.setBytesDone(done)
+    else op.setBytesOfTotal(done, total)
+  }
   const sink = Bun.file(path).writer()
   let done = 0
   show(0)
   try {
     if (res.body) {
       for await (const chunk of res.body) {
+        onBytes?.(chunk)
         sink.write(chunk)
         done += chunk.byteLength
         show(done)

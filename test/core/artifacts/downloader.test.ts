@@ -3,7 +3,7 @@
  * path safety, path prefixes, expired URLs, and answers that leave files out.
  */
 import {describe, expect, test} from 'bun:test'
-import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {
   ArtifactError,
@@ -50,6 +50,15 @@ describe('downloadArtifact', () => {
     expect(result).toMatchObject({downloaded: 3, reused: 0, skippedReferences: []})
     for (const [p, data] of Object.entries(FILES)) expect(Buffer.from(readFileSync(join(root, p))).equals(Buffer.from(data))).toBe(true)
     expect(readdirSync(join(root, 'nested', 'deep'))).toEqual(['b.bin'])
+    // every file was cached under its MD5, readable by other users' SDKs as Python's cache is, and no staging copy is left
+    for (const data of Object.values(FILES)) {
+      const hex = b64ToHex(b64md5(data))
+      const cached = join(dir.path, 'cache', 'artifacts', 'obj', 'md5', hex.slice(0, 2), hex.slice(2))
+      expect(Buffer.from(readFileSync(cached)).equals(Buffer.from(data))).toBe(true)
+      expect(statSync(cached).mode & 0o444).toBe(0o444)
+    }
+    expect(readdirSync(join(dir.path, 'cache', 'artifacts', 'tmp'))).toEqual([])
+    expect(readdirSync(root).filter((n) => n.startsWith('.'))).toEqual([])
   })
 
   test('a second download into another folder comes from the cache; files already in place are kept', async () => {
@@ -87,6 +96,8 @@ describe('downloadArtifact', () => {
     const err = await downloadArtifact(deps({fetch: corrupting}), {artifactId: id, root}).catch((e) => e)
     expect(err).toBeInstanceOf(DigestMismatchError)
     expect(readdirSync(root)).toEqual([])
+    const cacheObjects = join(dir.path, 'cache', 'artifacts', 'obj')
+    expect(existsSync(cacheObjects) ? readdirSync(cacheObjects, {recursive: true}) : []).toEqual([])
   })
 
   test('a manifest path that would leave the root is refused before anything is written', async () => {
