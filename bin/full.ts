@@ -15,6 +15,8 @@
  */
 import pjson from '../package.json' with {type: 'json'}
 import {ServiceFlagError, parseServiceArgv} from '../src/commands/service/options.ts'
+import type {EngineContext} from '../src/core/shared/run-node.ts'
+import type {SessionEngine} from '../src/core/shared/session.ts'
 
 /** oclif's command table; filled from src/commands/index.ts before oclif runs. */
 export const COMMANDS: Record<string, unknown> = {}
@@ -37,6 +39,12 @@ export async function launchService(argv: string[], notShared?: string): Promise
     await Errors.handle(new Errors.CLIError(failure.message, {exit: failure.exit}))
   }
   return true
+}
+
+/** The node service's engines, for bin/run.ts's node path (which loads this module only then). */
+export async function loadNodeEngine(c: EngineContext, observability: boolean): Promise<SessionEngine> {
+  const {nodeEngine} = await import('../src/commands/service/start.ts')
+  return nodeEngine(c, observability)
 }
 
 export async function runOclif(argv: string[]): Promise<void> {

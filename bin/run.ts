@@ -34,6 +34,22 @@ async function tryStandIn(argv: string[]): Promise<number | string | undefined> 
   return typeof shared === 'number' ? shared : shared.reason
 }
 
+/**
+ * A well-formed node service launch (`service --shared-node KEY`, from a stand-in): runs the
+ * node's light half here and loads bin/full.ts only for its engines, after the first port file.
+ */
+async function tryNode(argv: string[]): Promise<number | undefined> {
+  const flags = parseServiceArgv(argv)
+  if (!flags || !/^[0-9a-f]{16}$/.test(flags['shared-node'])) return undefined
+  const {runNodeService} = await import('../src/core/shared/run-node.ts')
+  const observability = !flags['no-observability']
+  return runNodeService({
+    key: flags['shared-node'],
+    logLevel: flags['log-level'],
+    loadEngine: async (c) => ((await import(fullEntry())) as typeof import('./full.ts')).loadNodeEngine(c, observability),
+  })
+}
+
 async function main(): Promise<void> {
   const routed = routeArgv(process.argv.slice(2), process.execPath)
   if (routed.kind === 'version') {
@@ -52,6 +68,8 @@ async function main(): Promise<void> {
   }
   let notShared: string | undefined
   if (routed.argv[0] === 'service') {
+    const node = await tryNode(routed.argv.slice(1))
+    if (node !== undefined) process.exit(node)
     const shared = await tryStandIn(routed.argv.slice(1))
     if (typeof shared === 'number') process.exit(shared)
     notShared = shared

@@ -1,8 +1,15 @@
 import {runService} from '../../core/service/index.ts'
+import type {EngineContext} from '../../core/shared/run-node.ts'
+import {serverEngine} from '../../core/shared/session-engine.ts'
+import type {SessionEngine} from '../../core/shared/session.ts'
+import {createStream, type StreamDeps} from '../../core/stream/index.ts'
 import {WbApiSessions} from '../../core/wbapi/index.ts'
 import {syncSessions} from '../../sync/index.ts'
 import {systemMonitorFactory} from '../../sysinfo/index.ts'
 import {ServiceFlagError, serviceOptionsFrom, type ServiceFlagValues} from './options.ts'
+
+/** A node service key as a stand-in passes it. */
+export const SHARED_NODE_KEY = /^[0-9a-f]{16}$/
 
 /**
  * Runs the service with the engines it needs and returns its exit code. Shared by the oclif
@@ -12,15 +19,9 @@ import {ServiceFlagError, serviceOptionsFrom, type ServiceFlagValues} from './op
 export async function startService(flags: ServiceFlagValues, notShared?: string): Promise<number> {
   const {observability, ...options} = serviceOptionsFrom(flags)
   if (flags['shared-node'] !== '') {
-    if (!/^[0-9a-f]{16}$/.test(flags['shared-node'])) throw new ServiceFlagError('--shared-node wants the 16-hex-digit key a stand-in passes')
+    if (!SHARED_NODE_KEY.test(flags['shared-node'])) throw new ServiceFlagError('--shared-node wants the 16-hex-digit key a stand-in passes')
     const {runNodeService} = await import('../../core/shared/run-node.ts')
-    return runNodeService({
-      key: flags['shared-node'],
-      logLevel: options.logLevel,
-      api: (logger) => new WbApiSessions({logger, observability}),
-      sync: syncSessions,
-      monitor: systemMonitorFactory,
-    })
+    return runNodeService({key: flags['shared-node'], logLevel: options.logLevel, loadEngine: async (c) => nodeEngine(c, observability)})
   }
   return runService({
     ...options,
@@ -29,5 +30,13 @@ export async function startService(flags: ServiceFlagValues, notShared?: string)
     api: (logger) => new WbApiSessions({logger, observability}),
     sync: syncSessions,
     monitor: systemMonitorFactory,
+  })
+}
+
+/** The node service's engines: each session gets the streams, API and sync sessions a private service has. */
+export function nodeEngine(c: EngineContext, observability: boolean): SessionEngine {
+  return serverEngine((logger, print) => {
+    const deps: StreamDeps = {logger, coreLogPath: c.coreLogPath, logLevel: c.logLevel, print, monitor: systemMonitorFactory}
+    return {createStream: (settings, id) => createStream(settings, id, deps), api: new WbApiSessions({logger, observability}), sync: syncSessions(logger, deps)}
   })
 }

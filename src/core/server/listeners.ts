@@ -22,17 +22,27 @@ export class Listeners {
   #servers: Server[] = []
   #socketDir: string | undefined
   #logger: Logger
+  #handler: ((s: Socket) => void) | undefined
+  /** Connections accepted before a handler was attached: paused, their bytes kept by the socket. */
+  #held: Socket[] = []
 
   private constructor(logger: Logger) {
     this.#logger = logger
   }
 
-  static async open(o: {parentPid: number; tcp: boolean; logger: Logger; onConnection: (s: Socket) => void}): Promise<Listeners> {
+  /**
+   * Opens the listeners. Without `onConnection`, connections are held (the kernel and the socket
+   * keep what clients send) until `accept` attaches a handler: a port file can be written while
+   * the code that serves it is still loading.
+   */
+  static async open(o: {parentPid: number; tcp: boolean; logger: Logger; onConnection?: (s: Socket) => void}): Promise<Listeners> {
     const l = new Listeners(o.logger)
+    l.#handler = o.onConnection
+    const onConnection = (s: Socket) => l.#connected(s)
     if (process.platform !== 'win32') {
       for (const root of [tmpdir(), '/tmp']) {
         try {
-          await l.#listenUnix(root, o.parentPid, o.onConnection)
+          await l.#listenUnix(root, o.parentPid, onConnection)
           break
         } catch (err) {
           o.logger.warn('listeners: unix socket failed', {root, error: (err as Error).message})
@@ -41,7 +51,7 @@ export class Listeners {
     }
     if (o.tcp || l.addresses.unixPath === undefined) {
       try {
-        await l.#listenTcp(o.onConnection)
+        await l.#listenTcp(onConnection)
       } catch (err) {
         o.logger.captureError('listeners: tcp listener failed', err)
       }
@@ -51,6 +61,25 @@ export class Listeners {
       throw new WandbError('listeners: could not open any listener')
     }
     return l
+  }
+
+  /** Hands held connections, then every new one, to `handler`. */
+  accept(handler: (s: Socket) => void): void {
+    this.#handler = handler
+    for (const s of this.#held.splice(0)) {
+      s.off('error', ignoreHeldError)
+      if (!s.destroyed) handler(s)
+    }
+  }
+
+  #connected(s: Socket): void {
+    if (this.#handler) {
+      this.#handler(s)
+      return
+    }
+    // a client that goes away before the handler comes is dropped with it, not an uncaught error
+    s.on('error', ignoreHeldError)
+    this.#held.push(s)
   }
 
   /** The port-file text the SDK polls for: `unix=<path>\n`, `sock=<port>\n`, then `EOF` without a newline. */
@@ -63,6 +92,7 @@ export class Listeners {
 
   /** Stops accepting and removes the socket and its directory. Idempotent. */
   close(): void {
+    for (const s of this.#held.splice(0)) s.destroy()
     for (const s of this.#servers) s.close()
     this.#servers = []
     if (this.#socketDir) rmSync(this.#socketDir, {recursive: true, force: true})
@@ -104,6 +134,8 @@ export class Listeners {
     if (addr && typeof addr === 'object') this.addresses.tcpPort = addr.port
   }
 }
+
+function ignoreHeldError(): void {}
 
 /** Writes the port file atomically (`<path>.tmp` then rename), so the SDK never reads it half-written. */
 export function writePortFile(path: string, text: string): void {

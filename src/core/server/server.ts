@@ -6,13 +6,13 @@ import {dispatchServerRequest} from './requests/index.ts'
 import type {StreamFactory} from './run-stream.ts'
 import type {ApiSessions, ServiceContext, SyncSessions} from './service-context.ts'
 import {StreamRegistry} from './stream-registry.ts'
+import {SIGNAL_EXIT_CODE} from './exit-codes.ts'
 
 /** How often the parent-death watchdog looks at getppid() (Go: 100 ms). */
 const WATCHDOG_PERIOD_MS = 100
 /** After the client is gone, how long its connections may still hand over frames already received. */
 const DRAIN_CONNECTIONS_MS = 100
-/** Go core's exit code after a signal. */
-export const SIGNAL_EXIT_CODE = 128
+export {SIGNAL_EXIT_CODE} from './exit-codes.ts'
 /** The run's exit code when its client vanished without finishing it (as `nexus sync` marks a crashed run). */
 export const CLIENT_LOST_RUN_EXIT_CODE = 1
 const SIGNAL_NUMBERS: Partial<globalThis.Record<NodeJS.Signals, number>> = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15}
@@ -39,6 +39,11 @@ export interface ServiceServerOptions {
    * exits (what was not delivered stays in the .wandb file for `nexus sync`). Default 5 s.
    */
   shutdownGraceMs?: number
+  /**
+   * Listeners opened (and announced in the port file) before this server existed: the server
+   * takes their connections, held until now, and writes no port file of its own.
+   */
+  listeners?: Listeners
 }
 
 /** How a stop that did not come from the client goes: which exit codes, and by when. */
@@ -93,14 +98,20 @@ export class ServiceServer {
   /** Opens the listeners and writes the port file; the SDK can connect once this resolves. */
   static async start(o: ServiceServerOptions): Promise<ServiceServer> {
     const server = new ServiceServer(o)
-    server.#listeners = await Listeners.open({
-      parentPid: o.parentPid,
-      tcp: o.listenOnLocalhost,
-      logger: o.logger,
-      onConnection: (s) => server.#accept(s),
-    })
-    writePortFile(o.portFilename, server.#listeners.portFileText())
-    o.logger.info('server: listening', {...server.#listeners.addresses, port_file: o.portFilename})
+    if (o.listeners) {
+      server.#listeners = o.listeners
+      o.listeners.accept((s) => server.#accept(s))
+      o.logger.info('server: serving', {...o.listeners.addresses})
+    } else {
+      server.#listeners = await Listeners.open({
+        parentPid: o.parentPid,
+        tcp: o.listenOnLocalhost,
+        logger: o.logger,
+        onConnection: (s) => server.#accept(s),
+      })
+      writePortFile(o.portFilename, server.#listeners.portFileText())
+      o.logger.info('server: listening', {...server.#listeners.addresses, port_file: o.portFilename})
+    }
     if (o.parentPid !== 0 && !o.detached) {
       server.#watchdog = setInterval(() => {
         if (!server.#parentAlive()) server.parentGone()

@@ -1,26 +1,13 @@
-import {mkdirSync} from 'node:fs'
-import {join} from 'node:path'
-import {FileLogSink, JsonLogger, type Logger} from '../observability/index.ts'
+import type {Logger} from '../observability/index.ts'
 import {ServiceServer, type ApiSessions, type SyncSessions} from '../server/index.ts'
 import {createStream, type StreamDeps} from '../stream/index.ts'
 import {NEXUS_VERSION, WANDB_PROTOCOL_VERSION} from '../version.ts'
-import {envSecondsMs} from './env-seconds.ts'
-import {coreLogDir, coreLogName} from './log-paths.ts'
+import {openCoreLog} from './core-log.ts'
+import {shutdownGraceMs} from './shutdown-grace.ts'
 import {setParentDeathSignal} from './parent-death-signal.ts'
 
 /** Signals after which the service writes what it received, then finishes its runs within the grace period. */
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
-/** Default grace period (seconds) for uploads after a signal or the client's death. */
-export const DEFAULT_SHUTDOWN_GRACE_S = 5
-
-/**
- * NEXUS_SHUTDOWN_GRACE: seconds the service keeps uploading after a signal or the client's death
- * (Slurm sends SIGKILL KillWait = 30 s after SIGTERM). A bad value is logged and the default used.
- */
-export function shutdownGraceMs(env: NodeJS.ProcessEnv, logger: Logger): number {
-  return envSecondsMs(env, 'NEXUS_SHUTDOWN_GRACE', DEFAULT_SHUTDOWN_GRACE_S, logger)
-}
-
 export interface ServiceOptions {
   portFilename: string
   pid: number
@@ -86,17 +73,4 @@ export async function runService(o: ServiceOptions): Promise<number> {
   logger.info('main: exiting', {code})
   close()
   return code
-}
-
-/** The core-debug log of this process (a logger to nowhere when it cannot be opened). */
-export function openCoreLog(level: number): {logger: Logger; path: string | undefined; close: () => void} {
-  try {
-    const dir = coreLogDir()
-    mkdirSync(dir, {recursive: true})
-    const path = join(dir, coreLogName())
-    const sink = new FileLogSink(path)
-    return {logger: new JsonLogger(sink.write, level), path, close: () => sink.close()}
-  } catch {
-    return {logger: new JsonLogger(() => {}, level), path: undefined, close: () => {}}
-  }
 }

@@ -2,7 +2,7 @@ import {unlinkSync} from 'node:fs'
 import {connect, createServer, type Server, type Socket} from 'node:net'
 import {WandbError} from '../errors.ts'
 import type {Logger} from '../observability/index.ts'
-import {SIGNAL_EXIT_CODE} from '../server/server.ts'
+import {SIGNAL_EXIT_CODE} from '../server/exit-codes.ts'
 import {nodeSocketPath} from './paths.ts'
 import {Session, type SessionDeps} from './session.ts'
 
@@ -19,7 +19,8 @@ export interface NodeServiceOptions {
   /** Exit after this long without sessions. */
   idleMs: number
   shutdownGraceMs: number
-  engines: SessionDeps['engines']
+  /** Loads the engine; called once, by the first session that needs it (a failure refuses every session). */
+  engine: SessionDeps['engine']
 }
 
 /**
@@ -35,6 +36,7 @@ export class NodeService {
   #o: NodeServiceOptions
   #server: Server | undefined
   #sessions = new Set<Session>()
+  #engine: ReturnType<SessionDeps['engine']> | undefined
   #nextSession = 0
   #idleTimer: ReturnType<typeof setTimeout> | undefined
   #signalled = false
@@ -104,8 +106,12 @@ export class NodeService {
     }
     if (this.#idleTimer) clearTimeout(this.#idleTimer)
     this.#idleTimer = undefined
-    const {logger, build, key, shutdownGraceMs, engines} = this.#o
-    const session = new Session(socket, {id: this.#nextSession++, logger, build, key, shutdownGraceMs, engines})
+    const {logger, build, key, shutdownGraceMs} = this.#o
+    const engine = () => {
+      this.#engine ??= this.#o.engine()
+      return this.#engine
+    }
+    const session = new Session(socket, {id: this.#nextSession++, logger, build, key, shutdownGraceMs, engine})
     this.#sessions.add(session)
     void session.ended.then(() => {
       this.#sessions.delete(session)

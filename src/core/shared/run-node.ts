@@ -1,23 +1,36 @@
+/**
+ * The node service process, light half: it listens, answers stand-ins and writes their port files
+ * with only this code loaded; the engines (`loadEngine`, bin/full.ts) are loaded once the first
+ * port file is out, while that SDK process connects.
+ */
 import type {Logger} from '../observability/index.ts'
+import {deferredCoreLog} from '../service/core-log.ts'
 import {envSecondsMs} from '../service/env-seconds.ts'
-import {openCoreLog, shutdownGraceMs} from '../service/run-service.ts'
-import {createStream, type StreamDeps} from '../stream/index.ts'
-import type {ApiSessions, SyncSessions} from '../server/index.ts'
+import {shutdownGraceMs} from '../service/shutdown-grace.ts'
 import {NEXUS_VERSION, WANDB_PROTOCOL_VERSION} from '../version.ts'
 import {NodeService, NodeTakenError} from './node-service.ts'
 import {buildIdentity} from './node-key.ts'
 import {sharedNodeDir} from './node-dir.ts'
+import type {SessionEngine} from './session.ts'
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
 /** Default idle time of the node service without sessions (seconds); NEXUS_SHARED_IDLE overrides. */
 export const DEFAULT_SHARED_IDLE_S = 120
 
+/** What the engine loader is told: where this process's core-debug log is, and its level. */
+export interface EngineContext {
+  coreLogPath: string | undefined
+  logLevel: number
+}
+
 export interface NodeRunOptions {
   key: string
   logLevel: number
-  api: (logger: Logger) => ApiSessions
-  sync: (logger: Logger, deps: StreamDeps) => SyncSessions
-  monitor?: StreamDeps['monitor']
+  /**
+   * Loads the service engines; called once, by the first session after it wrote its port file
+   * (loading blocks the thread for a while: done earlier, it would delay that port file).
+   */
+  loadEngine: (c: EngineContext) => Promise<SessionEngine>
 }
 
 /** NEXUS_SHARED_IDLE: seconds the node service waits without sessions before it exits. */
@@ -31,7 +44,7 @@ export function sharedIdleMs(env: Readonly<Record<string, string | undefined>>, 
  * code is logged and the process goes on, so one run cannot take the other runs down.
  */
 export async function runNodeService(o: NodeRunOptions): Promise<number> {
-  const {logger, path: coreLogPath, close} = openCoreLog(o.logLevel)
+  const {logger, open: openLog, close} = deferredCoreLog(o.logLevel)
   logger.info('main: starting server', {shared_node: o.key, pid: process.pid, 'log-level': o.logLevel, version: `${WANDB_PROTOCOL_VERSION}+nexus.${NEXUS_VERSION}`})
   const contain = (what: string) => (err: unknown) => logger.captureError(`node: ${what} (contained; the other runs go on)`, err)
   process.on('uncaughtException', contain('uncaught exception'))
@@ -45,10 +58,8 @@ export async function runNodeService(o: NodeRunOptions): Promise<number> {
       logger,
       idleMs: sharedIdleMs(process.env, logger),
       shutdownGraceMs: shutdownGraceMs(process.env, logger),
-      engines: (sessionLogger, print) => {
-        const deps: StreamDeps = {logger: sessionLogger, coreLogPath, logLevel: o.logLevel, print, monitor: o.monitor}
-        return {createStream: (settings, id) => createStream(settings, id, deps), api: o.api(sessionLogger), sync: o.sync(sessionLogger, deps)}
-      },
+      // the first session calls this after its port file is out: the log file opens then too
+      engine: () => o.loadEngine({coreLogPath: openLog(), logLevel: o.logLevel}),
     })
   } catch (err) {
     if (err instanceof NodeTakenError) logger.info('node: another node service has this key; exiting')

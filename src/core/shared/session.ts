@@ -1,14 +1,31 @@
+import {rmSync} from 'node:fs'
 import type {Socket} from 'node:net'
 import type {Logger} from '../observability/index.ts'
-import {ServiceServer, type ApiSessions, type StreamFactory, type SyncSessions} from '../server/index.ts'
-import {pidAlive} from './pid-alive.ts'
+import {Listeners, writePortFile, type ListenAddresses} from '../server/listeners.ts'
 import {ControlChannel, type NodeMessage, type StandInMessage} from './control.ts'
 
-/** What a session needs from the node to serve runs; `print` reaches the stand-in's stdout. */
-export interface SessionEngines {
-  createStream: StreamFactory
-  api: ApiSessions
-  sync: SyncSessions
+/** A session's request server (a ServiceServer), as the session drives it. */
+export interface SessionServer {
+  readonly exitCode: Promise<number>
+  readonly addresses: ListenAddresses
+  onSignal(signal: NodeJS.Signals): void
+  parentGone(): void
+}
+
+/** What the engine gets to serve one session: its open listeners and the SDK process it serves. */
+export interface SessionServeOptions {
+  listeners: Listeners
+  parentPid: number
+  listenOnLocalhost: boolean
+  logger: Logger
+  /** Reaches the stand-in's stdout. */
+  print: (line: string) => void
+  shutdownGraceMs: number
+}
+
+/** The service engines of the node (runs, API, sync), loaded once; see session-engine.ts. */
+export interface SessionEngine {
+  serve(o: SessionServeOptions): Promise<SessionServer>
 }
 
 export interface SessionDeps {
@@ -18,7 +35,11 @@ export interface SessionDeps {
   build: string
   key: string
   shutdownGraceMs: number
-  engines: (logger: Logger, print: (line: string) => void) => SessionEngines
+  /**
+   * The engine, loaded on first use and then shared (the node starts loading it as soon as it
+   * listens). A session announces its listeners before it waits for the engine.
+   */
+  engine: () => Promise<SessionEngine>
 }
 
 /**
@@ -35,7 +56,7 @@ export class Session {
   readonly ended: Promise<number>
   #deps: SessionDeps
   #channel: ControlChannel<StandInMessage, NodeMessage>
-  #server: ServiceServer | undefined
+  #server: SessionServer | undefined
   #opening: Promise<void> | undefined
   #pendingSignals: StandInMessage[] = []
   #ended = false
@@ -57,7 +78,7 @@ export class Session {
   }
 
   /** The session's server, once open (tests). */
-  get server(): ServiceServer | undefined {
+  get server(): SessionServer | undefined {
     return this.#server
   }
 
@@ -93,20 +114,23 @@ export class Session {
     }
     const logger = nodeLogger.with({session: this.id, sdk_pid: m.parentPid})
     const print = (line: string) => this.#channel.send({op: 'print', line})
+    // The port file goes out before the engine is awaited: on the node's first session the SDK
+    // connects (and sends) while the engine loads; its connection is held until the server takes it.
+    let listeners: Listeners
     try {
-      const engines = this.#deps.engines(logger, print)
-      this.#server = await ServiceServer.start({
-        portFilename: m.portFilename,
-        parentPid: m.parentPid,
-        parentAlive: () => pidAlive(m.parentPid),
-        detached: false,
-        idleTimeoutMs: 0,
-        listenOnLocalhost: m.listenOnLocalhost,
-        logger,
-        ...engines,
-        shutdownGraceMs,
-      })
+      listeners = await Listeners.open({parentPid: m.parentPid, tcp: m.listenOnLocalhost, logger})
     } catch (err) {
+      logger.captureError('session: cannot listen', err)
+      this.#refuse(`the node service cannot open a session: ${(err as Error).message}`)
+      return
+    }
+    try {
+      writePortFile(m.portFilename, listeners.portFileText())
+      const engine = await this.#deps.engine()
+      this.#server = await engine.serve({listeners, parentPid: m.parentPid, listenOnLocalhost: m.listenOnLocalhost, logger, print, shutdownGraceMs})
+    } catch (err) {
+      listeners.close()
+      rmSync(m.portFilename, {force: true})
       logger.captureError('session: cannot open', err)
       this.#refuse(`the node service cannot open a session: ${(err as Error).message}`)
       return

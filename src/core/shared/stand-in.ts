@@ -9,7 +9,8 @@ import {SpawnLock} from './spawn-lock.ts'
 
 /** How long a stand-in waits for a node service it started (or another stand-in starts). */
 const NODE_START_TIMEOUT_MS = 5000
-const CONNECT_POLL_MS = 10
+/** How often it tries the node socket meanwhile: a failed connect is one cheap syscall, and the node listens within ~10 ms. */
+const CONNECT_POLL_MS = 2
 /** How long the node service may take to open a session. */
 const OPEN_TIMEOUT_MS = 10_000
 /** The parent-death watchdog period (as the private service's). */

@@ -5,13 +5,15 @@
  * a signal finishes every session's runs and ends the node with 128; idle, it exits 0.
  */
 import {afterEach, beforeEach, describe, expect, test} from 'bun:test'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {createConnection, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {nullLogger} from '../../../src/core/observability/index.ts'
 import {ControlChannel, type NodeMessage, type StandInMessage} from '../../../src/core/shared/control.ts'
 import {NodeService, NodeTakenError} from '../../../src/core/shared/node-service.ts'
+import {serverEngine} from '../../../src/core/shared/session-engine.ts'
+import type {SessionEngine} from '../../../src/core/shared/session.ts'
 import {FakeStream, init, noSync, sdkClient, unsupportedApi} from '../../helpers/fake-service.ts'
 
 const BUILD = 'test-build'
@@ -21,7 +23,18 @@ let node: NodeService
 let streams: Map<string, FakeStream>
 let sockets: Socket[]
 
-async function startNode(idleMs = 60_000): Promise<NodeService> {
+const engine = serverEngine((_logger, print) => ({
+  api: unsupportedApi,
+  sync: noSync,
+  createStream: (settings, id) => {
+    const s = new FakeStream(id, settings)
+    streams.set(id, s)
+    print(`footer of ${id}`)
+    return s
+  },
+}))
+
+async function startNode(idleMs = 60_000, loadEngine: () => Promise<SessionEngine> = async () => engine): Promise<NodeService> {
   return NodeService.start({
     dir,
     key: KEY,
@@ -29,16 +42,7 @@ async function startNode(idleMs = 60_000): Promise<NodeService> {
     logger: nullLogger,
     idleMs,
     shutdownGraceMs: 300,
-    engines: (_logger, print) => ({
-      api: unsupportedApi,
-      sync: noSync,
-      createStream: (settings, id) => {
-        const s = new FakeStream(id, settings)
-        streams.set(id, s)
-        print(`footer of ${id}`)
-        return s
-      },
-    }),
+    engine: loadEngine,
   })
 }
 
@@ -186,5 +190,50 @@ describe('node service', () => {
     node = await startNode(50)
     expect(await node.exitCode).toBe(0)
     expect(existsSync(node.path)).toBe(false)
+  })
+
+  test('the port file goes out before the engine has loaded: an SDK that connects and sends meanwhile is answered once it has', async () => {
+    node.onSignal('SIGTERM')
+    await node.exitCode
+    let release!: () => void
+    const loaded = new Promise<void>((r) => (release = r))
+    let loads = 0
+    node = await startNode(60_000, async () => {
+      loads++
+      await loaded
+      return engine
+    })
+    const a = await standIn({portName: 'a.txt'})
+    for (let i = 0; i < 200 && !existsSync(a.portFilename); i++) await Bun.sleep(5)
+    expect(readFileSync(a.portFilename, 'utf8').endsWith('EOF')).toBe(true)
+    expect(a.got.some((m) => m.op === 'opened')).toBe(false)
+    const sdk = await sdkClient(socketOf(a.portFilename), sockets)
+    sdk.send(init('run-a', 'early'))
+    const b = await standIn({portName: 'b.txt'})
+    for (let i = 0; i < 200 && !existsSync(b.portFilename); i++) await Bun.sleep(5)
+    expect(streams.has('run-a')).toBe(false)
+    release()
+    expect((await a.next('opened')).op).toBe('opened')
+    expect((await sdk.next()).request_id).toBe('early')
+    expect(streams.has('run-a')).toBe(true)
+    expect((await b.next('opened')).op).toBe('opened')
+    expect(loads).toBe(1)
+  })
+
+  test('an engine that cannot load refuses the session and takes its port file and socket back; the node goes on', async () => {
+    node.onSignal('SIGTERM')
+    await node.exitCode
+    node = await startNode(60_000, async () => {
+      throw new Error('broken build')
+    })
+    const socketDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`wandb-${process.pid}-${process.pid}-`))
+    const heldDirsBefore = socketDirs()
+    const a = await standIn()
+    const refused = await a.next('refused')
+    expect(refused).toMatchObject({op: 'refused', reason: expect.stringContaining('broken build')})
+    expect(existsSync(a.portFilename)).toBe(false)
+    expect(socketDirs().filter((d) => !heldDirsBefore.includes(d))).toEqual([])
+    const b = await standIn({portName: 'b.txt'})
+    expect((await b.next('refused')).op).toBe('refused')
   })
 })
