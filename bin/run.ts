@@ -11,6 +11,7 @@
 import {dirname, join} from 'node:path'
 import {routeArgv, versionLine} from '../src/commands/argv.ts'
 import {parseServiceArgv} from '../src/commands/service/options.ts'
+import {isNodeKey} from '../src/core/shared/paths.ts'
 
 /** Where bin/full.ts is: beside this file from sources, `<$bunfs root>/bin/full.js` when compiled. */
 function fullEntry(): string {
@@ -40,7 +41,7 @@ async function tryStandIn(argv: string[]): Promise<number | string | undefined> 
  */
 async function tryNode(argv: string[]): Promise<number | undefined> {
   const flags = parseServiceArgv(argv)
-  if (!flags || !/^[0-9a-f]{16}$/.test(flags['shared-node'])) return undefined
+  if (!flags || !isNodeKey(flags['shared-node'])) return undefined
   const {runNodeService} = await import('../src/core/shared/run-node.ts')
   const observability = !flags['no-observability']
   return runNodeService({

@@ -1,4 +1,5 @@
 import {runService} from '../../core/service/index.ts'
+import {isNodeKey} from '../../core/shared/paths.ts'
 import type {EngineContext} from '../../core/shared/run-node.ts'
 import {serverEngine} from '../../core/shared/session-engine.ts'
 import type {SessionEngine} from '../../core/shared/session.ts'
@@ -8,9 +9,6 @@ import {syncSessions} from '../../sync/index.ts'
 import {systemMonitorFactory} from '../../sysinfo/index.ts'
 import {ServiceFlagError, serviceOptionsFrom, type ServiceFlagValues} from './options.ts'
 
-/** A node service key as a stand-in passes it. */
-export const SHARED_NODE_KEY = /^[0-9a-f]{16}$/
-
 /**
  * Runs the service with the engines it needs and returns its exit code. Shared by the oclif
  * `nexus service` command and bin/run.ts's direct launch path; no oclif import here.
@@ -19,7 +17,7 @@ export const SHARED_NODE_KEY = /^[0-9a-f]{16}$/
 export async function startService(flags: ServiceFlagValues, notShared?: string): Promise<number> {
   const {observability, ...options} = serviceOptionsFrom(flags)
   if (flags['shared-node'] !== '') {
-    if (!SHARED_NODE_KEY.test(flags['shared-node'])) throw new ServiceFlagError('--shared-node wants the 16-hex-digit key a stand-in passes')
+    if (!isNodeKey(flags['shared-node'])) throw new ServiceFlagError('--shared-node wants the 16-hex-digit key a stand-in passes')
     const {runNodeService} = await import('../../core/shared/run-node.ts')
     return runNodeService({key: flags['shared-node'], logLevel: options.logLevel, loadEngine: async (c) => nodeEngine(c, observability)})
   }

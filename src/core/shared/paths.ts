@@ -9,3 +9,8 @@ export function nodeSocketPath(dir: string, key: string): string {
 export function nodeSpawnLockPath(dir: string, key: string): string {
   return join(dir, `n-${key}.spawn`)
 }
+
+/** Whether `s` looks like a node key as nodeKey makes it (16 hex digits): what `--shared-node` accepts. */
+export function isNodeKey(s: string): boolean {
+  return /^[0-9a-f]{16}$/.test(s)
+}
